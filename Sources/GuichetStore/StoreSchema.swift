@@ -1,0 +1,64 @@
+import GRDB
+
+/// The store's schema, as named migrations: a released migration is never edited, a change is
+/// a new migration.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1_jobs_chunks_audit") { db in
+            try db.create(table: "job") { t in
+                t.primaryKey("id", .text)
+                t.column("pipeline", .text).notNull().indexed()
+                t.column("sourceName", .text).notNull()
+                t.column("sourceRelativePath", .text).notNull()
+                t.column("originalPath", .text).notNull()
+                t.column("format", .text).notNull()
+                t.column("options", .text).notNull()
+                t.column("state", .text).notNull().indexed()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("notBefore", .datetime)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("failureCode", .text)
+                t.column("failureReason", .text)
+                t.column("resultPath", .text)
+                t.column("outputPath", .text)
+                t.column("model", .text)
+                t.column("promptVersion", .text)
+                t.column("promptTokens", .integer).notNull().defaults(to: 0)
+                t.column("completionTokens", .integer).notNull().defaults(to: 0)
+                t.column("flags", .text).notNull()
+                t.column("decidedBy", .text)
+                t.column("decidedAt", .datetime)
+                t.column("decisionComment", .text)
+            }
+            try db.create(table: "chunk") { t in
+                t.column("jobID", .text).notNull().references("job", onDelete: .cascade)
+                t.column("stage", .text).notNull()
+                t.column("index", .integer).notNull()
+                t.column("source", .text).notNull()
+                t.column("result", .text)
+                t.column("model", .text)
+                t.column("promptTokens", .integer).notNull().defaults(to: 0)
+                t.column("completionTokens", .integer).notNull().defaults(to: 0)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("completedAt", .datetime)
+                t.column("durationMs", .integer)
+                t.primaryKey(["jobID", "stage", "index"])
+            }
+            try db.create(table: "audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("jobID", .text).notNull().indexed()
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("model", .text)
+                t.column("promptVersion", .text)
+                t.column("promptTokens", .integer)
+                t.column("completionTokens", .integer)
+                t.column("detail", .text)
+            }
+        }
+        return migrator
+    }
+}
