@@ -1,9 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+let log = Target.Dependency.product(name: "Logging", package: "swift-log")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+
 let package = Package(
     name: "Guichet",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "guichet", targets: ["guichet"]),
+        .executable(name: "guichet-bench", targets: ["guichet-bench"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -15,16 +22,49 @@ let package = Package(
         // Domain core: jobs, states, pipelines as data, the store seam. No I/O.
         .target(name: "GuichetCore"),
         // The TOML configuration, its defaults, environment overrides and validation.
-        .target(name: "GuichetConfig", dependencies: [
-            "GuichetCore",
-            .product(name: "TOMLKit", package: "TOMLKit"),
-        ]),
+        .target(name: "GuichetConfig", dependencies: ["GuichetCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         // The SQLite job store (GRDB).
-        .target(name: "GuichetStore", dependencies: [
-            "GuichetCore",
-            .product(name: "GRDB", package: "GRDB.swift"),
+        .target(name: "GuichetStore", dependencies: ["GuichetCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // libcurl, as a system library.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // OpenAI-compatible chat client over libcurl: retries, timeouts, response validation.
+        .target(name: "GuichetLLM", dependencies: ["CCurl", log]),
+        // Markdown / text documents: parsing into segments, chunking, rendering back.
+        .target(name: "GuichetDocuments"),
+        // inotify + rescan watcher of the drop folders.
+        .target(name: "GuichetWatcher", dependencies: [log]),
+        // The file-system workflow around jobs: intake, failures, review decisions, recovery.
+        .target(name: "GuichetJobs", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", log]),
+        // Pipelines at work: prompts, map and map-reduce over the chunks.
+        .target(name: "GuichetPipelines", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", "GuichetJobs", "GuichetLLM", log]),
+        // Long-running services and their assembly.
+        .target(name: "GuichetDaemon", dependencies: [
+            "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetWatcher", log, lifecycle,
         ]),
+        // The thin `guichet` command.
+        .executableTarget(name: "guichet", dependencies: [
+            "GuichetDaemon", "GuichetCore", "GuichetConfig", "GuichetJobs",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
+        ]),
+        // `make bench`: figures printed side by side, never asserted.
+        .executableTarget(name: "guichet-bench", dependencies: [
+            "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetDocuments", "GuichetWatcher", "GuichetTestSupport", log,
+        ]),
+        // An in-process fake OpenAI-compatible server for deterministic and fault tests.
+        .target(name: "GuichetTestSupport", dependencies: [log]),
+
         .testTarget(name: "GuichetStoreTests", dependencies: ["GuichetStore", "GuichetCore"]),
         .testTarget(name: "GuichetConfigTests", dependencies: ["GuichetConfig", "GuichetCore"]),
-    ]
+        .testTarget(name: "GuichetLLMTests", dependencies: ["GuichetLLM", "GuichetTestSupport", log]),
+        .testTarget(name: "GuichetJobsTests", dependencies: ["GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", log]),
+        .testTarget(name: "GuichetDocumentsTests", dependencies: ["GuichetDocuments"]),
+        .testTarget(name: "GuichetWatcherTests", dependencies: ["GuichetWatcher", log]),
+        .testTarget(name: "GuichetPipelinesTests", dependencies: [
+            "GuichetPipelines", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetDocuments", "GuichetTestSupport", log,
+        ]),
+        .testTarget(name: "GuichetDaemonTests", dependencies: [
+            "GuichetDaemon", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetTestSupport", log,
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
 )

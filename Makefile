@@ -1,0 +1,33 @@
+# Guichet — two commands for a newcomer: `make run` and `make test`.
+SWIFT ?= swift
+BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
+
+.PHONY: setup deps model build run test bench clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+model: deps
+	@bash scripts/setup-model.sh
+
+build: deps
+	$(SWIFT) build
+
+setup: build model
+
+## Set everything up, then run the daemon on ./Watch → ./Output with the bundled local model.
+run: setup
+	$(SWIFT) run guichet run $(ARGS)
+
+## Set everything up, then run every test (the real local model included).
+test: setup
+	$(SWIFT) build --build-tests
+	GUICHET_BIN="$$($(SWIFT) build --show-bin-path)/guichet" GUICHET_REQUIRE_MODEL=1 $(SWIFT) test
+
+## Benchmarks (figures printed, never asserted).
+bench: deps
+	$(SWIFT) build -c release --product guichet-bench
+	"$$($(SWIFT) build -c release --show-bin-path)/guichet-bench"
+
+clean:
+	rm -rf .build

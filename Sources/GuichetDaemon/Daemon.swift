@@ -1,0 +1,137 @@
+import Foundation
+import GuichetConfig
+import GuichetCore
+import GuichetJobs
+import GuichetLLM
+import GuichetPipelines
+import GuichetStore
+import Logging
+import ServiceLifecycle
+
+/// The parts of a running Guichet, built once from the configuration.
+public struct Daemon: Sendable {
+    public let configuration: GuichetConfiguration
+    public let layout: StateLayout
+    public let store: SQLiteJobStore
+    public let logger: Logger
+
+    /// Opens the store (creating the state directory and drop folders as needed).
+    public init(configuration: GuichetConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.layout = StateLayout(configuration)
+        try layout.createDirectories(for: configuration.pipelines)
+        self.store = try SQLiteJobStore(path: layout.databasePath)
+        self.logger = logger
+    }
+
+    public var intake: Intake { Intake(configuration: configuration, layout: layout, store: store, logger: logger) }
+    public var reviewDesk: ReviewDesk { ReviewDesk(configuration: configuration, layout: layout, store: store, logger: logger) }
+
+    public func makeClient() throws -> CurlChatClient {
+        var c = LLMClientConfiguration(baseURL: configuration.llm.url)
+        c.apiKey = try configuration.apiKey()
+        c.requestTimeout = configuration.llm.requestTimeout
+        c.connectTimeout = configuration.llm.connectTimeout
+        c.maxAttempts = configuration.llm.maxAttempts
+        c.maxConcurrentRequests = configuration.llm.maxConcurrentRequests
+        var log = logger
+        log[metadataKey: "guichet.component"] = "llm"
+        return CurlChatClient(configuration: c, logger: log)
+    }
+
+    func makeSupervisor() -> ModelSupervisor? {
+        guard configuration.llm.backend == .bundled else { return nil }
+        var log = logger
+        log[metadataKey: "guichet.component"] = "model"
+        return ModelSupervisor(settings: configuration.llm.bundled, logDirectory: layout.stateDir, logger: log)
+    }
+
+    func makeWorker(client: any ChatClient, readiness: (any ModelReadiness)?, onOutcome: (@Sendable (JobRunner.Outcome) -> Void)? = nil) -> WorkerService {
+        var log = logger
+        log[metadataKey: "guichet.component"] = "worker"
+        let runner = JobRunner(configuration: configuration, layout: layout, store: store, client: client, logger: log)
+        return WorkerService(store: store, runner: runner, workers: configuration.llm.maxConcurrentRequests,
+                             readiness: readiness, logger: log, onOutcome: onOutcome)
+    }
+
+    /// `guichet run`: takes the daemon lock, recovers from any interruption, then runs the
+    /// model supervisor (bundled backend), the worker and the watcher until SIGTERM/SIGINT.
+    /// Services stop in reverse order: first no new files, then no new jobs, then the model.
+    public func run() async throws {
+        let lock = try DaemonLock(path: layout.lockPath)
+        defer { withExtendedLifetime(lock) {} }
+        do {
+            _ = try await Recovery(configuration: configuration, layout: layout, store: store, logger: logger).run()
+            let client = try makeClient()
+            let supervisor = makeSupervisor()
+            var services: [any Service] = []
+            if let supervisor { services.append(supervisor) }
+            services.append(makeWorker(client: client, readiness: supervisor))
+            var wlog = logger
+            wlog[metadataKey: "guichet.component"] = "watcher"
+            services.append(WatcherService(configuration: configuration, layout: layout, intake: intake, logger: wlog))
+            let group = ServiceGroup(configuration: .init(
+                services: services.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+            logger.info("guichet started", metadata: [
+                "guichet.watch": "\(layout.watchDir.path)", "guichet.output": "\(layout.outputDir.path)",
+                "guichet.llm.backend": "\(configuration.llm.backend.rawValue)", "guichet.llm.model": "\(configuration.llm.model)",
+            ])
+            try await group.run()
+            logger.info("guichet stopped")
+        }
+    }
+
+    /// `guichet submit --wait` with no daemon running: processes queued jobs in this process
+    /// until `id` reaches a resting state, then stops. Returns the job.
+    public func processUntilSettled(_ id: JobID) async throws -> Job {
+        let lock = try DaemonLock(path: layout.lockPath)
+        defer { withExtendedLifetime(lock) {} }
+        do {
+            _ = try await Recovery(configuration: configuration, layout: layout, store: store, logger: logger).run()
+            let client = try makeClient()
+            let supervisor = makeSupervisor()
+            let settled = SettledSignal(id: id)
+            let worker = makeWorker(client: client, readiness: supervisor) { outcome in settled.observe(outcome) }
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            if let supervisor { services.append(.init(service: supervisor)) }
+            services.append(.init(service: worker))
+            services.append(.init(service: settled, successTerminationBehavior: .gracefullyShutdownGroup))
+            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+            guard let job = try await store.job(id) else { throw GuichetError(.notFound, "no job \(id)") }
+            return job
+        }
+    }
+}
+
+/// Ends a `submit --wait` run once the awaited job settles (or waits for the model).
+final class SettledSignal: Service, CustomStringConvertible, @unchecked Sendable {
+    var description: String { "SettledSignal" }
+    let id: JobID
+    private let lock = NSLock()
+    private var done = false
+
+    init(id: JobID) { self.id = id }
+
+    func observe(_ outcome: JobRunner.Outcome) {
+        let jobID: JobID?
+        switch outcome {
+        case .awaitingReview(let j): jobID = j.id
+        case .waitingForModel(let j, _): jobID = j.id
+        case .failed(let j, _): jobID = j?.id ?? id
+        }
+        if jobID == id { lock.withLock { done = true } }
+    }
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !(self.lock.withLock { self.done }) {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        } catch is CancellationError {}
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import GuichetConfig
+import GuichetJobs
+import GuichetWatcher
+import Logging
+import ServiceLifecycle
+
+/// Watches the drop folders and hands each finished file to intake.
+public struct WatcherService: Service, CustomStringConvertible {
+    public var description: String { "WatcherService" }
+
+    let configuration: GuichetConfiguration
+    let layout: StateLayout
+    let intake: Intake
+    let logger: Logger
+
+    public init(configuration: GuichetConfiguration, layout: StateLayout, intake: Intake, logger: Logger) {
+        self.configuration = configuration
+        self.layout = layout
+        self.intake = intake
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var wc = WatcherConfiguration(root: layout.watchDir, pipelineFolders: configuration.pipelines.map(\.folder))
+        wc.rescanInterval = configuration.watcher.rescanInterval
+        wc.stabilityDelay = configuration.watcher.stabilityDelay
+        wc.useInotify = configuration.watcher.useInotify
+        let watcher = DropFolderWatcher(configuration: wc, logger: logger)
+        let intake = self.intake
+        logger.info("watching drop folders", metadata: ["guichet.watch.root": "\(layout.watchDir.path)"])
+        do {
+          try await cancelWhenGracefulShutdown {
+            try await watcher.run { file in
+                _ = await intake.take(DroppedFile(
+                    url: file.url, pipelineFolder: file.pipelineFolder, subfolders: file.subfolders,
+                    isSymlink: file.isSymlink, detectedAt: file.detectedAt))
+            }
+          }
+        } catch is CancellationError {
+            // Graceful shutdown.
+        }
+    }
+}

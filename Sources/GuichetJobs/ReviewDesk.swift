@@ -1,0 +1,112 @@
+import Foundation
+import GuichetConfig
+import GuichetCore
+import Logging
+
+/// The one code path for an approver's decisions, whether they come from the CLI or the web
+/// page: approve (and publish to `Output/<pipeline>/`), reject, and the audit trail.
+public struct ReviewDesk: Sendable {
+    let configuration: GuichetConfiguration
+    let layout: StateLayout
+    let store: any JobStore
+    let logger: Logger
+
+    public init(configuration: GuichetConfiguration, layout: StateLayout, store: any JobStore, logger: Logger) {
+        self.configuration = configuration
+        self.layout = layout
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Approves a result awaiting review and publishes it. Returns the job with its output path.
+    @discardableResult
+    public func approve(_ id: JobID, by approver: String, comment: String?) async throws -> Job {
+        let name = try Self.validName(approver)
+        let current = try await existing(id)
+        let approved = try await store.transition(
+            id, from: [.awaitingReview], to: .approved,
+            audit: AuditEntry(jobID: id, actor: name, action: .approved, model: current.model,
+                              promptVersion: current.promptVersion, promptTokens: current.promptTokens,
+                              completionTokens: current.completionTokens, detail: comment)
+        ) {
+            $0.decidedBy = name
+            $0.decidedAt = Date()
+            $0.decisionComment = comment
+        }
+        logger.info("result approved", metadata: ["guichet.job.id": "\(id)", "guichet.pipeline": "\(approved.pipeline)", "guichet.approver": "\(name)"])
+        return try await publish(approved)
+    }
+
+    /// Rejects a result awaiting review; a reason is required.
+    @discardableResult
+    public func reject(_ id: JobID, by approver: String, reason: String) async throws -> Job {
+        let name = try Self.validName(approver)
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else {
+            throw GuichetError(.configuration, "a reason is required to reject", userMessage: "Indiquez la raison du refus.")
+        }
+        let current = try await existing(id)
+        let job = try await store.transition(
+            id, from: [.awaitingReview], to: .rejected,
+            audit: AuditEntry(jobID: id, actor: name, action: .rejected, model: current.model,
+                              promptVersion: current.promptVersion, promptTokens: current.promptTokens,
+                              completionTokens: current.completionTokens, detail: reason)
+        ) {
+            $0.decidedBy = name
+            $0.decidedAt = Date()
+            $0.decisionComment = reason
+        }
+        logger.info("result rejected", metadata: ["guichet.job.id": "\(id)", "guichet.pipeline": "\(job.pipeline)", "guichet.approver": "\(name)"])
+        return job
+    }
+
+    /// Writes an approved job's result to `Output/<pipeline>/`, never overwriting a file
+    /// there. Idempotent: a job already published is returned as it is.
+    public func publish(_ job: Job) async throws -> Job {
+        guard job.state == .approved else {
+            throw GuichetError(.conflict, "job \(job.id) is not approved")
+        }
+        if job.outputPath != nil { return job }
+        guard let pipeline = configuration.pipeline(named: job.pipeline) else {
+            throw GuichetError(.unknownPipeline, "pipeline '\(job.pipeline)' is no longer configured")
+        }
+        guard let resultPath = job.resultPath else {
+            throw GuichetError(.notFound, "job \(job.id) has no result")
+        }
+        let result = try layout.stateFile(resultPath)
+        let data = try Data(contentsOf: result)
+        let written = try FileOperations.writeUnique(data, in: layout.outputDir(pipeline), name: result.lastPathComponent)
+        let relative = "\(pipeline.folder)/\(written.lastPathComponent)"
+        let published = try await store.update(job.id) { $0.outputPath = relative }
+        try await store.appendAudit(AuditEntry(jobID: job.id, actor: AuditEntry.machineActor, action: .published, detail: relative))
+        logger.info("result published", metadata: ["guichet.job.id": "\(job.id)", "guichet.output": "\(relative)"])
+        return published
+    }
+
+    /// Publishes approved jobs whose publication was interrupted (a crash between the decision
+    /// and the write). Returns how many.
+    public func publishPending() async throws -> Int {
+        var n = 0
+        for job in try await store.jobs(matching: JobFilter(states: [.approved])) where job.outputPath == nil {
+            _ = try await publish(job)
+            n += 1
+        }
+        return n
+    }
+
+    func existing(_ id: JobID) async throws -> Job {
+        guard let job = try await store.job(id) else {
+            throw GuichetError(.notFound, "no job \(id)", userMessage: "Aucun document \(id).")
+        }
+        return job
+    }
+
+    /// Approver names go into the audit trail and document properties: printable, short.
+    static func validName(_ s: String) throws -> String {
+        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !t.isEmpty, t.count <= 100, !t.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+            throw GuichetError(.configuration, "approver name must be 1–100 printable characters")
+        }
+        return t
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import GuichetConfig
+import GuichetCore
+import GuichetDocuments
+import GuichetJobs
+import GuichetLLM
+import Logging
+
+/// Runs one claimed job to its next resting state: `awaiting_review`, back to `queued` to
+/// wait for the model, or `failed` with the original handed back.
+///
+/// Each chunk's answer is stored the moment it arrives, and a resumed job only sends the
+/// chunks that have none, so a crash never costs a chunk twice.
+public struct JobRunner: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case awaitingReview(Job)
+        case waitingForModel(Job, retryAt: Date)
+        case failed(Job?, GuichetError)
+    }
+
+    let configuration: GuichetConfiguration
+    let layout: StateLayout
+    let store: any JobStore
+    let client: any ChatClient
+    let settings: ProcessorSettings
+    let logger: Logger
+
+    public init(configuration: GuichetConfiguration, layout: StateLayout, store: any JobStore,
+                client: any ChatClient, settings: ProcessorSettings? = nil, logger: Logger) {
+        self.configuration = configuration
+        self.layout = layout
+        self.store = store
+        self.client = client
+        self.settings = settings ?? ProcessorSettings(configuration)
+        self.logger = logger
+    }
+
+    /// Processes a job that is in `processing` (claimed by the caller).
+    public func run(_ job: Job) async -> Outcome {
+        var log = logger
+        log[metadataKey: "guichet.job.id"] = "\(job.id)"
+        log[metadataKey: "guichet.pipeline"] = "\(job.pipeline)"
+        guard let pipeline = configuration.pipeline(named: job.pipeline) else {
+            return await fail(job, nil, GuichetError(.unknownPipeline, "pipeline '\(job.pipeline)' is not configured",
+                userMessage: "Le traitement « \(job.pipeline) » n'est plus configuré sur ce serveur. Contactez l'administrateur."), log)
+        }
+        let started = Date()
+        do {
+            let document = try loadDocument(job)
+            let builder = PromptBuilder(pipeline: pipeline, options: job.options)
+            let output: Data
+            var flags: [String] = []
+            let ext: String?
+            switch pipeline.mode {
+            case .map:
+                let (mapping, f) = try await MapStage(runner: self, job: job, document: document, builder: builder, logger: log).run()
+                flags = f
+                output = try document.renderData(replacing: mapping)
+                ext = pipeline.outputFormats.contains(.markdown) && !pipeline.outputFormats.contains(.sameAsInput) ? "md" : nil
+            case .mapReduce:
+                output = Data(try await ReduceStage(runner: self, job: job, document: document, builder: builder, logger: log).run().utf8)
+                ext = "md"
+            }
+            let name = builder.outputName(sourceName: job.sourceName, outputExtension: ext)
+            let resultDir = layout.jobDir(job.id).appendingPathComponent("result", isDirectory: true)
+            try FileManager.default.createDirectory(at: resultDir, withIntermediateDirectories: true)
+            let resultURL = resultDir.appendingPathComponent(name)
+            try FileOperations.writeReplacing(output, to: resultURL)
+            let totals = try await store.job(job.id) ?? job
+            let flagsCopy = flags
+            let done = try await store.transition(
+                job.id, from: [.processing], to: .awaitingReview,
+                audit: AuditEntry(jobID: job.id, actor: AuditEntry.machineActor, action: .processed,
+                                  model: totals.model ?? settings.model, promptVersion: pipeline.promptVersion,
+                                  promptTokens: totals.promptTokens, completionTokens: totals.completionTokens,
+                                  detail: "\(Int(Date().timeIntervalSince(started) * 1000)) ms; \(flagsCopy.count) flag(s)")
+            ) {
+                $0.resultPath = layout.relativeToState(resultURL)
+                $0.flags = flagsCopy
+                $0.promptVersion = pipeline.promptVersion
+                $0.failureCode = nil
+                $0.failureReason = nil
+            }
+            log.info("job awaiting review", metadata: [
+                "guichet.job.tokens_in": "\(done.promptTokens)", "guichet.job.tokens_out": "\(done.completionTokens)",
+                "guichet.job.flags": "\(flags.count)", "guichet.job.duration_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
+            ])
+            return .awaitingReview(done)
+        } catch let e as LLMError where e.isTransient || e.code == .cancelled {
+            return await waitForModel(job, reason: e.description, log)
+        } catch let e as LLMError where e.code == .malformedResponse {
+            if job.attempts < settings.maxMalformedRounds {
+                return await waitForModel(job, reason: e.description, log)
+            }
+            return await fail(job, pipeline, GuichetError(.malformedModelOutput, e.description,
+                userMessage: "Le modèle de langue a renvoyé plusieurs fois une réponse illisible. Le document n'a pas pu être traité ; déposez-le à nouveau plus tard ou contactez l'administrateur."), log)
+        } catch let e as LLMError where e.code == .contextLengthExceeded {
+            return await fail(job, pipeline, GuichetError(.contextTooSmall, e.description,
+                userMessage: "Un passage du document est trop long pour le modèle de langue configuré. Découpez le document ou demandez à l'administrateur de réduire « chunking.max_tokens »."), log)
+        } catch let e as LLMError {
+            return await fail(job, pipeline, GuichetError(.modelRejected, e.description,
+                userMessage: "Le modèle de langue a refusé la demande (\(e.httpStatus.map { "HTTP \($0)" } ?? "erreur")). L'administrateur a été informé par le journal ; déposez le document à nouveau plus tard."), log)
+        } catch let e as DocumentError {
+            return await fail(job, pipeline, GuichetError(Self.code(for: e), e.message, userMessage: e.userMessageFR), log)
+        } catch let e as GuichetError {
+            return await fail(job, pipeline, e, log)
+        } catch is CancellationError {
+            return await waitForModel(job, reason: "interrupted", log, delay: 0)
+        } catch {
+            return await fail(job, pipeline, GuichetError(.internalError, "\(error)",
+                userMessage: "Une erreur interne a empêché le traitement. L'administrateur peut la retrouver dans le journal."), log)
+        }
+    }
+
+    static func code(for e: DocumentError) -> GuichetError.Code {
+        switch e.code {
+        case .invalidEncoding: return .invalidEncoding
+        case .emptyDocument: return .emptyFile
+        case .binaryContent: return .binaryContent
+        case .unsupportedFormat: return .unsupportedFormat
+        default: return .init(rawValue: "document_\(e.code.rawValue)")
+        }
+    }
+
+    func loadDocument(_ job: Job) throws -> TextDocument {
+        let url = try layout.stateFile(job.originalPath)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw GuichetError(.unreadable, "cannot read the original: \(error.localizedDescription)",
+                               userMessage: "Le fichier n'a pas pu être lu. Déposez-le à nouveau.")
+        }
+        guard let format = DocumentFormat(rawValue: job.format) else {
+            throw UserMessages.unsupportedFormat(job.sourceName)
+        }
+        return try TextDocument(format: format, data: data)
+    }
+
+    func waitForModel(_ job: Job, reason: String, _ log: Logger, delay: Double? = nil) async -> Outcome {
+        let at = Date().addingTimeInterval(delay ?? settings.retryDelay)
+        do {
+            let j = try await store.transition(
+                job.id, from: [.processing], to: .queued,
+                audit: AuditEntry(jobID: job.id, actor: AuditEntry.machineActor, action: .retryScheduled, detail: reason)
+            ) { $0.notBefore = at }
+            log.warning("model unavailable; job waits", metadata: ["guichet.error": "\(reason)", "guichet.job.retry_at": "\(at)"])
+            return .waitingForModel(j, retryAt: at)
+        } catch {
+            log.error("could not requeue job", metadata: ["guichet.error": "\(error)"])
+            return .failed(nil, GuichetError(.internalError, "\(error)"))
+        }
+    }
+
+    func fail(_ job: Job, _ pipeline: PipelineDefinition?, _ error: GuichetError, _ log: Logger) async -> Outcome {
+        do {
+            let p = pipeline ?? PipelineDefinition(name: job.pipeline, mode: .map, systemPrompt: "", chunkPrompt: "", promptVersion: "")
+            try await FailureDesk(layout: layout, store: store, logger: log).fail(job, pipeline: p, error: error)
+            return .failed(try await store.job(job.id), error)
+        } catch {
+            log.error("could not record failure", metadata: ["guichet.error": "\(error)"])
+            return .failed(nil, error as? GuichetError ?? GuichetError(.internalError, "\(error)"))
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import GuichetConfig
+import GuichetCore
+import GuichetDocuments
+import GuichetJobs
+import GuichetLLM
+import GuichetPipelines
+import GuichetStore
+import GuichetTestSupport
+import GuichetWatcher
+import Logging
+
+// `make bench`: figures are printed, never asserted (timings belong here, not in tests).
+
+LoggingSystem.bootstrap { label in
+    var h = StreamLogHandler.standardError(label: label)
+    h.logLevel = .warning
+    return h
+}
+let logger = Logger(label: "bench")
+
+func sandbox(_ edit: (inout GuichetConfiguration) -> Void) throws -> (GuichetConfiguration, StateLayout, SQLiteJobStore) {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-bench-\(UUID().uuidString)")
+    var c = GuichetConfiguration()
+    c.watchDir = root.appendingPathComponent("Watch").path
+    c.outputDir = root.appendingPathComponent("Output").path
+    c.stateDir = root.appendingPathComponent("state").path
+    edit(&c)
+    let layout = StateLayout(c)
+    try layout.createDirectories(for: c.pipelines)
+    return (c, layout, try SQLiteJobStore(path: layout.databasePath))
+}
+
+func percentile(_ xs: [Double], _ p: Double) -> Double {
+    let s = xs.sorted()
+    guard !s.isEmpty else { return .nan }
+    return s[min(s.count - 1, Int((Double(s.count - 1) * p).rounded()))]
+}
+
+func f(_ x: Double, _ d: Int = 2) -> String { String(format: "%.\(d)f", x) }
+
+// 1. Fan-out: 300 chunks, fake model answering after 200 ms, concurrency 8.
+func fanOut() async throws {
+    let chunks = 300, width = 8, latency = 0.2
+    let server = try FakeOpenAIServer { r in .chat(content: (r.lastUserMessage ?? "").uppercased(), delay: latency) }
+    server.start()
+    defer { server.stop() }
+    let (c, layout, store) = try sandbox {
+        $0.llm.backend = .remote
+        $0.llm.url = server.baseURL
+        $0.llm.maxConcurrentRequests = width
+        $0.chunking.maxTokens = 50
+    }
+    let text = (1...chunks).map { "Paragraphe \($0) : un texte administratif de longueur moyenne pour la découpe, numéro \($0)." }.joined(separator: "\n\n") + "\n"
+    let file = layout.watchDir.appendingPathComponent("translate/bench.md")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let intake = Intake(configuration: c, layout: layout, store: store, logger: logger)
+    _ = await intake.take(DroppedFile(url: file, pipelineFolder: "translate"))
+    guard let job = try await store.claimNextQueued(now: Date()) else { fatalError("no job") }
+    var cc = LLMClientConfiguration(baseURL: server.baseURL)
+    cc.maxConcurrentRequests = width
+    let client = CurlChatClient(configuration: cc, logger: logger)
+    let runner = JobRunner(configuration: c, layout: layout, store: store, client: client, logger: logger)
+    let t0 = Date()
+    let outcome = await runner.run(job)
+    let elapsed = Date().timeIntervalSince(t0)
+    guard case .awaitingReview = outcome else { fatalError("bench job did not finish: \(outcome)") }
+    let sent = server.chatRequests.count
+    let ideal = (Double(sent) / Double(width)).rounded(.up) * latency
+    print("fan-out: \(sent) chunks at concurrency \(width), model latency \(Int(latency * 1000)) ms")
+    print("  total \(f(elapsed)) s, ideal ⌈\(sent)/\(width)⌉×\(latency) = \(f(ideal)) s, ratio \(f(elapsed / ideal, 3))× (target ≤ 1.05×); max in flight \(server.maxInFlight)")
+}
+
+// 2. Close → queued latency through inotify and intake, on a local disk.
+func intakeLatency() async throws {
+    let files = 60
+    let (c, layout, store) = try sandbox { $0.llm.backend = .remote }
+    let intake = Intake(configuration: c, layout: layout, store: store, logger: logger)
+    var wc = WatcherConfiguration(root: layout.watchDir, pipelineFolders: c.pipelines.map(\.folder))
+    wc.rescanInterval = 3600
+    let watcher = DropFolderWatcher(configuration: wc, logger: logger)
+    let closed = LatencyBook()
+    let task = Task {
+        try await watcher.run { file in
+            if case .queued = await intake.take(DroppedFile(url: file.url, pipelineFolder: file.pipelineFolder, subfolders: file.subfolders, isSymlink: file.isSymlink, detectedAt: file.detectedAt)) {
+                closed.queued(file.url.lastPathComponent)
+            }
+        }
+    }
+    try await Task.sleep(for: .milliseconds(500))
+    for i in 0..<files {
+        let name = "f\(i).md"
+        let url = layout.watchDir.appendingPathComponent("translate/\(name)")
+        try Data("# Titre \(i)\n\nTexte.\n".utf8).write(to: url)  // closed when write returns
+        closed.closed(name)
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    let deadline = Date().addingTimeInterval(20)
+    while closed.count < files && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+    task.cancel()
+    let ms = closed.latencies.map { $0 * 1000 }
+    print("intake: \(ms.count)/\(files) files queued after close (inotify + move + SQLite insert)")
+    print("  p50 \(f(percentile(ms, 0.5), 1)) ms, p90 \(f(percentile(ms, 0.9), 1)) ms, max \(f(ms.max() ?? .nan, 1)) ms (target p50 < 300 ms)")
+}
+
+final class LatencyBook: @unchecked Sendable {
+    private let lock = NSLock()
+    private var closedAt: [String: Date] = [:]
+    private(set) var latencies: [Double] = []
+    func closed(_ n: String) { lock.withLock { closedAt[n] = Date() } }
+    func queued(_ n: String) { lock.withLock { if let t = closedAt[n] { latencies.append(Date().timeIntervalSince(t)) } } }
+    var count: Int { lock.withLock { latencies.count } }
+}
+
+// 3. Markdown parse + chunk + render of pandoc's manual, next to pandoc's own round trip.
+func markdown() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/corpus/pandoc__MANUAL.md").standardizedFileURL
+    guard let data = try? Data(contentsOf: url) else { print("markdown: corpus not found, skipped"); return }
+    var times: [Double] = []
+    var chunks = 0
+    for _ in 0..<5 {
+        let t0 = Date()
+        let doc = try TextDocument(format: .markdown, data: data)
+        chunks = Chunker(tokenBudget: 700).chunks(for: doc).count
+        _ = try doc.renderData(replacing: [:])
+        times.append(Date().timeIntervalSince(t0))
+    }
+    let ours = percentile(times, 0.5)
+    print("markdown: pandoc MANUAL (\(data.count / 1024) KB) parse + \(chunks) chunks + render: median \(f(ours * 1000, 1)) ms")
+    let pandoc = "/usr/bin/pandoc"
+    guard FileManager.default.isExecutableFile(atPath: pandoc) else {
+        print("  pandoc not installed: no side-by-side figure (apt-get install pandoc)")
+        return
+    }
+    var ptimes: [Double] = []
+    for _ in 0..<3 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: pandoc)
+        p.arguments = ["-f", "markdown", "-t", "markdown", url.path, "-o", "/dev/null"]
+        let t0 = Date()
+        try p.run()
+        p.waitUntilExit()
+        ptimes.append(Date().timeIntervalSince(t0))
+    }
+    let theirs = percentile(ptimes, 0.5)
+    print("  pandoc -f markdown -t markdown: median \(f(theirs * 1000, 1)) ms → Guichet is \(f(theirs / ours, 1))× faster")
+}
+
+try markdown()
+try await intakeLatency()
+try await fanOut()

@@ -1,0 +1,108 @@
+import Foundation
+import GuichetCore
+import GuichetTestSupport
+import Testing
+
+/// The real binary, a real drop folder, a real SQLite file, a fake model on 127.0.0.1.
+@Suite(.serialized) struct DaemonEndToEndTests {
+    func fakeConfig(_ server: FakeOpenAIServer, extra: String = "") -> String {
+        """
+        [llm]
+        backend = "remote"
+        url = "\(server.baseURL)"
+        model = "fake"
+        max_concurrent_requests = 2
+        max_attempts = 2
+        retry_delay = 1
+        [watcher]
+        rescan_interval = 1
+        stability_delay = 0.5
+        \(extra)
+        """
+    }
+
+    @Test func dropReviewApprovePublish() async throws {
+        let server = try FakeOpenAIServer { r in .chat(content: (r.lastUserMessage ?? "").uppercased()) }
+        server.start()
+        defer { server.stop() }
+        let h = try DaemonHarness(toml: fakeConfig(server))
+        try h.startDaemon()
+        defer { h.stopDaemon() }
+        // Temporary and system files are never taken.
+        try await h.wait("drop folders", timeout: 30) { FileManager.default.fileExists(atPath: h.watch.appendingPathComponent("translate").path) }
+        try await Task.sleep(for: .milliseconds(500))
+        FileManager.default.createFile(atPath: h.watch.appendingPathComponent("translate/~$brouillon.md").path, contents: Data("x".utf8))
+        FileManager.default.createFile(atPath: h.watch.appendingPathComponent("translate/Thumbs.db").path, contents: Data("x".utf8))
+        _ = try h.drop("Compte rendu d'Élise.md", Data("# Réunion\n\nLe conseil a voté.\n\n```sh\nls -la\n```\n".utf8), folder: "translate", sub: ["en"])
+        try await h.wait("awaiting review", timeout: 60) { try await h.jobs(.awaitingReview).count == 1 }
+        #expect(try await h.jobs().count == 1, "the temporary and system files were not taken")
+        #expect(FileManager.default.fileExists(atPath: h.watch.appendingPathComponent("translate/Thumbs.db").path))
+
+        let list = try h.cli(["review", "list", "--json"])
+        #expect(list.status == 0)
+        let items = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
+        let item = try #require(items?.first)
+        #expect(item["pipeline"] as? String == "translate")
+        #expect(item["state"] as? String == "awaiting_review")
+        #expect(item["source"] as? String == "Compte rendu d'Élise.md")
+        let id = try #require(item["id"] as? String)
+
+        let show = try h.cli(["review", "show", id, "--json"])
+        #expect(show.stdout.contains("LE CONSEIL A VOTÉ."))
+        let approve = try h.cli(["review", "approve", String(id.prefix(6)), "--by", "Camille", "--comment", "ok"])
+        #expect(approve.status == 0, "\(approve.stderr)")
+        let published = h.output.appendingPathComponent("translate/Compte rendu d'Élise.en.md")
+        #expect(try String(contentsOf: published, encoding: .utf8) == "# RÉUNION\n\nLE CONSEIL A VOTÉ.\n\n```sh\nls -la\n```\n")
+        let log = try h.cli(["review", "log", id])
+        #expect(log.stdout.contains("Camille  approved"))
+        #expect(log.stdout.contains("model=fake"))
+        let status = try h.cli(["status", "--json"])
+        #expect(status.stdout.contains("\"approved\" : 1"))
+        #expect(status.stdout.contains("\"daemon_running\" : true"))
+        #expect(h.stopDaemon() == 0, "SIGTERM ends the daemon cleanly")
+    }
+
+    @Test func aSecondDaemonOnTheSameStateDirectoryExitsWithAClearMessage() async throws {
+        let server = try FakeOpenAIServer()
+        server.start()
+        defer { server.stop() }
+        let h = try DaemonHarness(toml: fakeConfig(server))
+        try h.startDaemon()
+        defer { h.stopDaemon() }
+        try await h.wait("lock", timeout: 30) { FileManager.default.fileExists(atPath: h.root.appendingPathComponent("state/daemon.lock").path) }
+        try await Task.sleep(for: .milliseconds(500))
+        let second = try h.cli(["run"])
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("another Guichet daemon"))
+    }
+
+    @Test func configCheckNamesTheWrongKey() throws {
+        let h = try DaemonHarness(toml: "[llm]\nmax_concurrent_requests = 0\n")
+        let r = try h.cli(["config", "check", h.configPath.path], config: false)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("llm.max_concurrent_requests: must be between 1 and 64; got 0"))
+        let ok = try DaemonHarness(toml: "")
+        #expect(try ok.cli(["config", "check"]).status == 0)
+    }
+
+    @Test func submitWaitProcessesInProcessWhenNoDaemonRuns() async throws {
+        let server = try FakeOpenAIServer { r in .chat(content: (r.lastUserMessage ?? "").uppercased()) }
+        server.start()
+        defer { server.stop() }
+        let h = try DaemonHarness(toml: fakeConfig(server))
+        let file = h.root.appendingPathComponent("note.txt")
+        try "Bonjour.\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = try h.cli(["submit", file.path, "--pipeline", "proofread", "--wait"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: file.path), "submit copies, the user's file stays")
+        let id = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(JobID.isWellFormed(id))
+        #expect(try await h.jobs(.awaitingReview).map(\.id.rawValue) == [id])
+        // A broken file makes --wait exit non-zero with the reason.
+        let bad = h.root.appendingPathComponent("bad.txt")
+        try Data([0xFF, 0xFE, 0x00, 0x41]).write(to: bad)
+        let r2 = try h.cli(["submit", bad.path, "--pipeline", "proofread", "--wait"])
+        #expect(r2.status != 0)
+        #expect(r2.stderr.contains("failed"))
+    }
+}

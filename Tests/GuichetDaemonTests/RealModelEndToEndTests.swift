@@ -1,0 +1,108 @@
+import Foundation
+import GuichetCore
+import Testing
+
+/// The bundled model, really: the daemon starts and supervises it, two documents go from the
+/// drop folder to `Output/` after approval. Checks are loose (language, structure, code kept)
+/// because a small model's wording is not exactly repeatable.
+@Suite(.serialized, .enabled(if: RealModel.shouldRun, "bundled model not installed (make test installs it)"))
+struct RealModelEndToEndTests {
+    @Test(.timeLimit(.minutes(20)))
+    func frenchAndEnglishDocumentsAreTranslatedAndPublished() async throws {
+        let root = DaemonHarness.repoRoot
+        let port = 18000 + Int.random(in: 0..<1000)
+        let h = try DaemonHarness(toml: """
+            [llm]
+            backend = "bundled"
+            url = "http://127.0.0.1:\(port)/v1"
+            max_concurrent_requests = 2
+            request_timeout = 900
+            [llm.bundled]
+            python = "\(root.appendingPathComponent(".venv/bin/python").path)"
+            script = "\(root.appendingPathComponent("scripts/serve_model.py").path)"
+            model_path = "\(RealModel.path)"
+            port = \(port)
+            threads = 1
+            parallel = 2
+            context_size = 8192
+            """)
+        let french = try corpus("albert__markdown.md")
+        let english = try pandocExcerpt()
+        try h.startDaemon()
+        defer { h.stopDaemon() }
+        try await h.wait("drop folders", timeout: 60) { FileManager.default.fileExists(atPath: h.watch.appendingPathComponent("translate").path) }
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try h.drop("recette.md", Data(french.utf8), folder: "translate", sub: ["en"])
+        _ = try h.drop("pandoc.md", Data(english.utf8), folder: "translate")
+        try await h.wait("both awaiting review", timeout: 1100) {
+            let failed = try await h.jobs(.failed)
+            if !failed.isEmpty { throw GuichetError(.internalError, "failed: \(failed.map { $0.failureReason ?? "" })") }
+            return try await h.jobs(.awaitingReview).count == 2
+        }
+        for job in try await h.jobs(.awaitingReview) {
+            let r = try h.cli(["review", "approve", job.id.rawValue, "--by", "test"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let en = try String(contentsOf: h.output.appendingPathComponent("translate/recette.en.md"), encoding: .utf8)
+        let fr = try String(contentsOf: h.output.appendingPathComponent("translate/pandoc.fr.md"), encoding: .utf8)
+
+        #expect(Lang.score(en, Lang.english) > Lang.score(en, Lang.french), "recette.en.md reads as English:\n\(en)")
+        #expect(Lang.score(fr, Lang.french) > Lang.score(fr, Lang.english), "pandoc.fr.md reads as French:\n\(fr)")
+        #expect(headings(en).count == headings(french).count)
+        #expect(headings(fr).count == headings(english).count)
+        // Image paths and code are never sent to the model, so they are byte-identical.
+        for url in linkTargets(french) { #expect(en.contains(url)) }
+        for line in english.split(separator: "\n") where line.hasPrefix("    pandoc") { #expect(fr.contains(line)) }
+        let job = try #require(try await h.jobs(.approved).first)
+        #expect(job.promptTokens > 0 && job.completionTokens > 0)
+    }
+
+    func headings(_ s: String) -> [Substring] {
+        s.split(separator: "\n").filter { $0.hasPrefix("#") }.map { $0.prefix(while: { $0 == "#" }) }
+    }
+
+    func linkTargets(_ s: String) -> [String] {
+        var out: [String] = []
+        var rest = s[...]
+        while let r = rest.range(of: "](") {
+            let after = rest[r.upperBound...]
+            guard let close = after.firstIndex(of: ")") else { break }
+            out.append(String(after[..<close]))
+            rest = after[close...]
+        }
+        return out
+    }
+
+    func corpus(_ name: String) throws -> String {
+        let url = DaemonHarness.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/\(name)")
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    /// "Using pandoc" from pandoc's manual: headings, paragraphs, indented code.
+    func pandocExcerpt() throws -> String {
+        let lines = try corpus("pandoc__MANUAL.md").split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(of: "## Using pandoc"), let end = lines.firstIndex(of: "## Specifying formats") else {
+            throw GuichetError(.notFound, "excerpt markers not found in pandoc's manual")
+        }
+        return lines[start..<end].joined(separator: "\n")
+    }
+}
+
+enum RealModel {
+    static var path: String {
+        DaemonHarness.repoRoot.appendingPathComponent(".venv/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf").path
+    }
+    /// `make test` sets GUICHET_REQUIRE_MODEL=1: then a missing model is a failure, not a skip.
+    static var shouldRun: Bool {
+        ProcessInfo.processInfo.environment["GUICHET_REQUIRE_MODEL"] == "1" || FileManager.default.fileExists(atPath: path)
+    }
+}
+
+enum Lang {
+    static let french: Set<String> = ["le", "la", "les", "des", "est", "et", "une", "du", "pour", "dans", "que", "avec", "vous", "sur", "au", "en", "un", "de"]
+    static let english: Set<String> = ["the", "and", "is", "of", "to", "with", "for", "in", "that", "you", "a", "an", "on", "it", "by", "or", "as"]
+
+    static func score(_ s: String, _ words: Set<String>) -> Int {
+        s.lowercased().split(whereSeparator: { !$0.isLetter }).filter { words.contains(String($0)) }.count
+    }
+}

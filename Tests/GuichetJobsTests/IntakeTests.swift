@@ -1,0 +1,85 @@
+import Foundation
+import GuichetCore
+import GuichetJobs
+import Testing
+
+struct IntakeTests {
+    @Test func aDroppedFileIsMovedIntoTheStateDirAndQueued() async throws {
+        let s = try Sandbox()
+        let f = try s.drop("Note « urgente » d'Élodie.md", "# Titre\n\nBonjour.\n", sub: ["en"])
+        let outcome = await s.intake.take(f)
+        guard case .queued(let job) = outcome else { Issue.record("not queued: \(outcome)"); return }
+        #expect(!FileManager.default.fileExists(atPath: f.url.path), "the drop folder is emptied")
+        let kept = try s.layout.stateFile(job.originalPath)
+        #expect(try String(contentsOf: kept, encoding: .utf8) == "# Titre\n\nBonjour.\n")
+        #expect(job.options["language"] == "en")
+        #expect(job.sourceRelativePath == "en/Note « urgente » d'Élodie.md")
+        let stored = try #require(try await s.store.job(job.id))
+        #expect(stored.state == .queued)
+        #expect(try await s.store.audit(of: job.id, limit: nil).first?.action == .received)
+    }
+
+    @Test func unknownSubfolderFallsBackToTheDefaultLanguage() async throws {
+        let s = try Sandbox()
+        guard case .queued(let job) = await s.intake.take(try s.drop("a.txt", "x", sub: ["urgent"])) else { Issue.record("not queued"); return }
+        #expect(job.options["language"] == "fr")
+    }
+
+    @Test(arguments: [
+        ("vide.md", "", "empty_file", "vide"),
+        ("rapport.pdf", "%PDF-1.4", "unsupported_format", "pas encore pris en charge"),
+        ("image.png", "PNG", "unsupported_format", "Formats acceptés"),
+    ])
+    func refusedFilesGoToFailedWithAFrenchNote(name: String, content: String, code: String, phrase: String) async throws {
+        let s = try Sandbox()
+        let f = try s.drop(name, content)
+        let outcome = await s.intake.take(f)
+        guard case .refused(let e) = outcome else { Issue.record("not refused: \(outcome)"); return }
+        #expect(e.code.rawValue == code)
+        #expect(s.contents(s.failedDir()) == [name, name + ".error.txt"])
+        #expect(try Data(contentsOf: s.failedDir().appendingPathComponent(name)) == Data(content.utf8), "original kept intact")
+        let note = try String(contentsOf: s.failedDir().appendingPathComponent(name + ".error.txt"), encoding: .utf8)
+        #expect(note.contains(phrase))
+        #expect(note.contains("déposez-le à nouveau") || note.contains("déposez"))
+        let failed = try await s.store.jobs(matching: .init(states: [.failed]))
+        #expect(failed.count == 1 && failed[0].failureCode == code)
+    }
+
+    @Test func aSymlinkIsNeverFollowed() async throws {
+        let s = try Sandbox()
+        let secret = s.root.appendingPathComponent("secret.txt")
+        try "confidential".write(to: secret, atomically: true, encoding: .utf8)
+        let link = s.layout.watchDir.appendingPathComponent("translate/lien.md")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: secret)
+        let outcome = await s.intake.take(.init(url: link, pipelineFolder: "translate", isSymlink: true))
+        guard case .refused(let e) = outcome else { Issue.record("not refused"); return }
+        #expect(e.code == .symlink)
+        let moved = s.failedDir().appendingPathComponent("lien.md")
+        #expect(FileOperations.isSymlink(moved), "the link itself is handed back, not its target")
+        #expect(try String(contentsOf: secret, encoding: .utf8) == "confidential")
+        #expect(try await s.store.jobs(matching: .init(states: [.queued])).isEmpty)
+    }
+
+    @Test func aFileDeletedBeforePickUpIsIgnoredQuietly() async throws {
+        let s = try Sandbox()
+        let f = try s.drop("parti.md", "x")
+        try FileManager.default.removeItem(at: f.url)
+        #expect(await s.intake.take(f) == .ignored("vanished before pick-up"))
+        #expect(try await s.store.jobs(matching: .init()).isEmpty)
+        #expect(s.contents(s.layout.jobsDir).isEmpty, "no half-made job directory is left")
+    }
+
+    @Test func tooLargeFilesAreRefused() async throws {
+        let s = try Sandbox { $0.limits.maxFileBytes = 10 }
+        guard case .refused(let e) = await s.intake.take(try s.drop("gros.txt", String(repeating: "a", count: 11))) else { Issue.record("not refused"); return }
+        #expect(e.code == .tooLarge)
+    }
+
+    @Test func twoFailuresWithTheSameNameDoNotOverwriteEachOther() async throws {
+        let s = try Sandbox()
+        _ = await s.intake.take(try s.drop("x.pdf", "one"))
+        _ = await s.intake.take(try s.drop("x.pdf", "two"))
+        #expect(s.contents(s.failedDir()) == ["x (2).pdf", "x (2).pdf.error.txt", "x.pdf", "x.pdf.error.txt"])
+        #expect(try String(contentsOf: s.failedDir().appendingPathComponent("x (2).pdf"), encoding: .utf8) == "two")
+    }
+}

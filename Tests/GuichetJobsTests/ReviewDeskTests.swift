@@ -1,0 +1,70 @@
+import Foundation
+import GuichetCore
+import GuichetJobs
+import Testing
+
+struct ReviewDeskTests {
+    /// A job as the processor leaves it: awaiting review with a result file.
+    func awaiting(_ s: Sandbox, name: String = "doc.md", result: String = "Hello") async throws -> Job {
+        guard case .queued(let job) = await s.intake.take(try s.drop(name, "Bonjour")) else { throw GuichetError(.internalError, "not queued") }
+        _ = try await s.store.claimNextQueued(now: Date())
+        let dir = s.layout.jobDir(job.id).appendingPathComponent("result")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let r = dir.appendingPathComponent("doc.en.md")
+        try result.write(to: r, atomically: true, encoding: .utf8)
+        let rel = s.layout.relativeToState(r)
+        return try await s.store.transition(job.id, from: [.processing], to: .awaitingReview, audit: nil) {
+            $0.resultPath = rel
+            $0.model = "m"
+            $0.promptVersion = "translate-1"
+            $0.promptTokens = 10
+            $0.completionTokens = 20
+        }
+    }
+
+    @Test func approvalPublishesWithoutOverwritingAndIsAudited() async throws {
+        let s = try Sandbox()
+        let out = s.layout.outputDir.appendingPathComponent("translate")
+        try "earlier, by hand".write(to: out.appendingPathComponent("doc.en.md"), atomically: true, encoding: .utf8)
+        let job = try await awaiting(s)
+        let done = try await s.desk.approve(job.id, by: "Marie Curie", comment: "bien")
+        #expect(done.state == .approved && done.outputPath == "translate/doc.en (2).md")
+        #expect(try String(contentsOf: out.appendingPathComponent("doc.en.md"), encoding: .utf8) == "earlier, by hand")
+        #expect(try String(contentsOf: out.appendingPathComponent("doc.en (2).md"), encoding: .utf8) == "Hello")
+        let audit = try await s.store.audit(of: job.id, limit: nil)
+        let approval = try #require(audit.first { $0.action == .approved })
+        #expect(approval.actor == "Marie Curie" && approval.model == "m" && approval.promptVersion == "translate-1")
+        #expect(approval.promptTokens == 10 && approval.completionTokens == 20 && approval.detail == "bien")
+        #expect(audit.last?.action == .published)
+        // Approving twice is refused and publishes nothing more.
+        await #expect(throws: GuichetError.self) { try await s.desk.approve(job.id, by: "Marie", comment: nil) }
+        #expect(s.contents(out).count == 2)
+    }
+
+    @Test func rejectionNeedsAReasonAndPublishesNothing() async throws {
+        let s = try Sandbox()
+        let job = try await awaiting(s)
+        await #expect(throws: GuichetError.self) { try await s.desk.reject(job.id, by: "Paul", reason: "  ") }
+        let r = try await s.desk.reject(job.id, by: "Paul", reason: "contresens au §2")
+        #expect(r.state == .rejected && r.decisionComment == "contresens au §2")
+        #expect(s.contents(s.layout.outputDir.appendingPathComponent("translate")).isEmpty)
+        await #expect(throws: GuichetError.self) { try await s.desk.approve(job.id, by: "Paul", comment: nil) }
+    }
+
+    @Test func onlyItemsAwaitingReviewCanBeDecided() async throws {
+        let s = try Sandbox()
+        guard case .queued(let job) = await s.intake.take(try s.drop("q.md", "x")) else { Issue.record("not queued"); return }
+        await #expect(throws: GuichetError.self) { try await s.desk.approve(job.id, by: "Paul", comment: nil) }
+        await #expect(throws: GuichetError.self) { try await s.desk.approve(JobID(rawValue: "zzzzzzzzzz"), by: "Paul", comment: nil) }
+    }
+
+    @Test func anInterruptedPublicationIsCompletedByRecovery() async throws {
+        let s = try Sandbox()
+        let job = try await awaiting(s)
+        // The decision was stored, then the process died before writing the output.
+        _ = try await s.store.transition(job.id, from: [.awaitingReview], to: .approved, audit: nil) { $0.decidedBy = "x" }
+        let report = try await Recovery(configuration: s.configuration, layout: s.layout, store: s.store, logger: s.logger).run()
+        #expect(report.published == 1)
+        #expect(try await s.store.job(job.id)?.outputPath == "translate/doc.en.md")
+    }
+}

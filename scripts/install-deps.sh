@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Guichet builds and tests with, only those missing.
+set -euo pipefail
+PKGS=(pkg-config libcurl4-openssl-dev libsqlite3-dev python3-venv)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# python3-venv is only needed when the system python lacks venv (pyenv pythons have it).
+if [ ${#missing[@]} -eq 1 ] && [ "${missing[0]}" = python3-venv ] && python3 -c 'import venv, ensurepip' 2>/dev/null; then
+  missing=()
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
