@@ -16,8 +16,9 @@ public struct Chunker: Sendable {
         self.tokenBudget = max(1, tokenBudget)
     }
 
-    /// Conservative token estimate: UTF-8 bytes / 3, rounded up (French text
-    /// averages ~4 bytes per token; accents and CJK weigh more bytes anyway).
+    /// Conservative token estimate: UTF-8 bytes / 3, rounded up. Common BPE
+    /// tokenizers average more bytes per token than that on Latin-script
+    /// prose, so the estimate errs on the side of smaller chunks.
     public static func estimateTokens(_ s: String) -> Int {
         (s.utf8.count + 2) / 3
     }

@@ -12,4 +12,15 @@ public enum DocumentFormat: String, Sendable, Codable {
         default: return nil
         }
     }
+
+    /// Format of a dropped file from its name.
+    /// - Throws: `.unsupportedFormat` for any other extension (e.g. `.docx`, `.pdf`).
+    public init(fileName: String) throws(DocumentError) {
+        let ext = fileName.split(separator: ".", omittingEmptySubsequences: false).count > 1
+            ? String(fileName.split(separator: ".", omittingEmptySubsequences: false).last!) : ""
+        guard let format = DocumentFormat(fileExtension: ext) else {
+            throw DocumentError(.unsupportedFormat, "unsupported file extension '\(ext)' (\(fileName))")
+        }
+        self = format
+    }
 }

@@ -10,6 +10,8 @@
 /// backticks cannot make the cost quadratic on large paragraphs.
 struct InlineProtector {
     let labels: Set<String>
+    /// Plain text has no markup: only bare URLs and `⟦n⟧` look-alikes are protected.
+    var markdown = true
     private let lookahead = 2_000
 
     struct Output {
@@ -31,7 +33,7 @@ struct InlineProtector {
         while i < n {
             if let end = pending[i] { emit(i, end); i = end; continue }
             let ch = c[i]
-            switch ch {
+            switch markdown || ch == "⟦" || ch == "h" || ch == "f" || ch == "m" || ch == "w" ? ch : " " {
             case "\\":
                 out.append(ch)
                 if i + 1 < n { out.append(c[i + 1]) }

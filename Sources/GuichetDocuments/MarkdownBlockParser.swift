@@ -131,6 +131,8 @@ struct MarkdownBlockParser {
             let contentColumn = ind + m.markerAndSpacesColumns  // columns within the quote's rest
             if depth == 0 { listStack.append(contentColumn) }
             if m.isEmpty { literalLine(i); i += 1; return }
+            // "- ```sh": a code block opened on the marker line is code, not item text.
+            if let fence = MarkdownSyntax.fenceOpen(t[m.contentStart...]) { return fencedCode(fence) }
             return gatherParagraph(style: .listItem(marker: m.marker), contentStart: m.contentStart,
                                    depth: depth, container: contentColumn, inList: true, allowSetext: false)
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a translatable piece of text is, as far as the model and the
 /// response parser are concerned.
 public enum SegmentKind: Sendable, Codable, Equatable, Hashable {
@@ -123,5 +125,3 @@ enum Piece: Sendable {
     case literal(String)
     case segment(Int)
 }
-
-import Foundation

@@ -3,6 +3,23 @@ import Foundation
 /// A parsed document: an ordered list of literal bytes and translatable
 /// segments covering the entire source. Rendering with no replacements
 /// reproduces the source byte for byte.
+///
+/// Typical flow:
+/// ```swift
+/// let doc = try TextDocument(format: .markdown, data: fileData)
+/// var results: [Int: String] = [:]
+/// for chunk in Chunker(tokenBudget: 1500).chunks(for: doc) {
+///     let answer = try await model.run(prompt, chunk.text)
+///     do { results.merge(try doc.parseResponse(answer, for: chunk)) { $1 } }
+///     catch { // .structureMismatch: retry one segment at a time
+///         for segment in doc.segments(in: chunk) {
+///             let single = try await model.run(prompt, doc.segmentText(for: segment))
+///             results[segment.id] = doc.parseSingleResponse(single, for: segment)
+///         }
+///     }
+/// }
+/// let (text, rejected) = doc.renderKeepingSourceOnMismatch(replacing: results)
+/// ```
 public struct TextDocument: Sendable {
     public let format: DocumentFormat
     /// Translatable segments in document order; `id` is the index.
@@ -25,18 +42,11 @@ public struct TextDocument: Sendable {
         var segments: [Segment] = []
         var originals: [[String]] = []
         segments.reserveCapacity(parsed.slots.count)
-        let protector = InlineProtector(labels: parsed.labels)
+        let protector = InlineProtector(labels: parsed.labels, markdown: format == .markdown)
         for (id, slot) in parsed.slots.enumerated() {
-            if format == .markdown {
-                let p = protector.protect(slot.joinedText)
-                segments.append(Segment(id: id, kind: slot.style.kind, text: p.text))
-                originals.append(p.originals)
-            } else {
-                // Plain text has no markup to protect, only pre-existing ⟦n⟧ text.
-                let p = InlineProtector.protectPlaceholderLookalikes(slot.joinedText)
-                segments.append(Segment(id: id, kind: .paragraph, text: p.text))
-                originals.append(p.originals)
-            }
+            let p = protector.protect(slot.joinedText)
+            segments.append(Segment(id: id, kind: slot.style.kind, text: p.text))
+            originals.append(p.originals)
         }
         self.segments = segments
         self.originals = originals
@@ -81,6 +91,34 @@ public struct TextDocument: Sendable {
             }
         }
         return out
+    }
+
+    /// Like `render`, but a replacement whose placeholders do not match is
+    /// dropped (that segment keeps its source text) and reported, instead
+    /// of failing the whole document. Keys of `rejected` are segment IDs
+    /// (the parent ID for split segments).
+    public func renderKeepingSourceOnMismatch(replacing results: [Int: String]) -> (text: String, rejected: [Int: DocumentError]) {
+        var accepted = results
+        var rejected: [Int: DocumentError] = [:]
+        var parts: [Int: [(id: Int, index: Int, text: String)]] = [:]
+        for (id, text) in results {
+            if let p = SegmentPartID.decompose(id) {
+                parts[p.parent, default: []].append((id, p.index, text))
+            } else if case .failure(let error) = restorePlaceholders(segmentID: id, in: text) {
+                accepted.removeValue(forKey: id)
+                rejected[id] = error
+            }
+        }
+        for (parent, group) in parts {
+            let joined = group.sorted { $0.index < $1.index }.map(\.text).joined(separator: " ")
+            if case .failure(let error) = restorePlaceholders(segmentID: parent, in: joined) {
+                for part in group { accepted.removeValue(forKey: part.id) }
+                rejected[parent] = error
+            }
+        }
+        // Every remaining replacement was validated above, so render cannot fail on it.
+        let text = (try? render(replacing: accepted)) ?? ((try? render()) ?? "")
+        return (text, rejected)
     }
 
     /// `render` then UTF-8 encode, re-adding the BOM if the source had one.
@@ -158,27 +196,5 @@ public enum SegmentPartID {
     public static func decompose(_ id: Int) -> (parent: Int, index: Int, count: Int)? {
         guard id & base != 0 else { return nil }
         return ((id & ~base) >> 20, id & 1023, (id >> 10) & 1023)
-    }
-}
-
-extension InlineProtector {
-    static func protectPlaceholderLookalikes(_ s: String) -> Output {
-        guard s.contains("⟦") else { return Output(text: s, originals: []) }
-        // Reuse the full protector with nothing else to protect: only ⟦n⟧ matches
-        // in plain text would be wrong (URLs etc. would be protected too), so do it by hand.
-        var out = "", originals: [String] = []
-        let c = Array(s)
-        var i = 0
-        while i < c.count {
-            if c[i] == "⟦" {
-                var k = i + 1
-                while k < c.count, c[k].isASCII, c[k].isNumber { k += 1 }
-                if k > i + 1, k < c.count, c[k] == "⟧" {
-                    originals.append(String(c[i...k])); out += "⟦\(originals.count)⟧"; i = k + 1; continue
-                }
-            }
-            out.append(c[i]); i += 1
-        }
-        return Output(text: out, originals: originals)
     }
 }
