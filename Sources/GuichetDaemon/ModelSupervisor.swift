@@ -21,10 +21,20 @@ public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvert
     private var ready = false
     private var process: Process?
 
-    public init(settings: GuichetConfiguration.Bundled, logDirectory: URL, logger: Logger) {
+    let argumentsOverride: (@Sendable (GuichetConfiguration.Bundled) -> [String])?
+
+    /// `argumentsOverride` replaces the server's command line (tests run a stand-in server).
+    public init(settings: GuichetConfiguration.Bundled, logDirectory: URL, logger: Logger,
+                argumentsOverride: (@Sendable (GuichetConfiguration.Bundled) -> [String])? = nil) {
         self.settings = settings
         self.logDirectory = logDirectory
         self.logger = logger
+        self.argumentsOverride = argumentsOverride
+    }
+
+    /// The running server's process id, if any.
+    public var childPID: Int32? {
+        lock.withLock { process.flatMap { $0.isRunning ? $0.processIdentifier : nil } }
     }
 
     var healthURL: String { "http://127.0.0.1:\(settings.port)/health" }
@@ -77,7 +87,7 @@ public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvert
         guard fm.isExecutableFile(atPath: settings.python) else {
             throw GuichetError.missingBundled("Python of the bundled model (\(settings.python))")
         }
-        guard fm.fileExists(atPath: settings.modelPath) else {
+        guard argumentsOverride != nil || fm.fileExists(atPath: settings.modelPath) else {
             throw GuichetError.missingBundled("model file (\(settings.modelPath))")
         }
         try fm.createDirectory(at: logDirectory, withIntermediateDirectories: true)
@@ -87,7 +97,7 @@ public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvert
         log.seekToEndOfFile()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: settings.python)
-        p.arguments = [
+        p.arguments = argumentsOverride?(settings) ?? [
             settings.script, "--model", settings.modelPath, "--port", "\(settings.port)",
             "--threads", "\(settings.threads)", "--parallel", "\(settings.parallel)", "--ctx", "\(settings.contextSize)",
         ]
