@@ -108,3 +108,32 @@ extension TextDocument {
         return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+extension TextDocument {
+    /// A chunk made of some of `chunk`'s segments, written the same way, so that a chunk
+    /// whose answer did not line up can be retried in smaller parts that keep their context.
+    public func subchunk(of chunk: Chunk, segmentIDs ids: [Int]) -> Chunk {
+        let texts = Dictionary(uniqueKeysWithValues: segments(in: chunk).map { ($0.id, $0.text) })
+        let items = ids.compactMap { id in texts[id].map { (id: id, text: $0) } }
+        let text = ChunkWriter.fragment(items, in: self)
+        return Chunk(index: chunk.index, segmentIDs: items.map(\.id), text: text,
+                     estimatedTokens: Chunker.estimateTokens(text))
+    }
+
+    /// Where `chunk` can be cut in two without splitting a table: the index in
+    /// `chunk.segmentIDs` of the cut nearest the middle, or nil when there is none.
+    public func splitPoint(of chunk: Chunk) -> Int? {
+        let ids = chunk.segmentIDs
+        guard ids.count > 1 else { return nil }
+        func table(_ id: Int) -> Int? {
+            if case .tableCell(let t, _, _) = style(of: id) { return t }
+            return nil
+        }
+        let mid = ids.count / 2
+        let candidates = (1..<ids.count).sorted { abs($0 - mid) < abs($1 - mid) }
+        return candidates.first { i in
+            guard let a = table(ids[i - 1]), let b = table(ids[i]) else { return true }
+            return a != b
+        }
+    }
+}

@@ -74,36 +74,60 @@ struct MapStage: Sendable {
         }
     }
 
-    /// One chunk in one call; if the answer's structure does not match (the model merged
-    /// paragraphs, or the chunk does not fit the context), each segment is sent alone.
+    /// One chunk in one call. When the answer does not line up with the chunk's structure
+    /// (the model merged paragraphs, dropped an item, or the chunk did not fit the context),
+    /// the chunk is cut in two and each half retried, down to single segments: halves keep
+    /// more context than lone words, which small models translate badly.
     func transform(_ chunk: Chunk) async throws -> ([Int: String], [String], Usage) {
         var usage = Usage(model: runner.settings.model)
+        var flags: [String] = []
+        let mapping = try await transform(chunk, usage: &usage, flags: &flags)
+        return (mapping, flags, usage)
+    }
+
+    private func transform(_ chunk: Chunk, usage: inout Usage, flags: inout [String]) async throws -> [Int: String] {
+        var answer: ChatCompletion?
         do {
             let c = try await call(builder.chunkMessages(chunk.text))
             usage.add(c)
+            answer = c
             if c.finishReason != "length" {
-                return (try document.parseResponse(c.content, for: chunk), [], usage)
+                return try document.parseResponse(c.content, for: chunk)
             }
         } catch let e as DocumentError where e.code == .structureMismatch {
-            // fall through to segment by segment
+            // cut below
         } catch let e as LLMError where e.code == .contextLengthExceeded && chunk.segmentIDs.count > 1 {
-            // fall through to segment by segment
+            // cut below
         }
-        guard chunk.segmentIDs.count > 1 else {
-            return ([:], ["Passage \(chunk.segmentIDs.first ?? -1) laissé dans sa version d'origine : la réponse du modèle était incomplète."], usage)
+        guard let cut = document.splitPoint(of: chunk) else {
+            return single(chunk, answer, flags: &flags)
         }
-        var mapping: [Int: String] = [:]
-        var flags: [String] = []
-        for segment in document.segments(in: chunk) {
-            let c = try await call(builder.chunkMessages(document.segmentText(for: segment)))
-            usage.add(c)
-            if c.finishReason == "length" {
-                flags.append("Passage \(segment.id) laissé dans sa version d'origine : la réponse du modèle était incomplète.")
-                continue
-            }
-            mapping[segment.id] = document.parseSingleResponse(c.content, for: segment)
+        let ids = chunk.segmentIDs
+        var mapping = try await transform(document.subchunk(of: chunk, segmentIDs: Array(ids[..<cut])), usage: &usage, flags: &flags)
+        let second = try await transform(document.subchunk(of: chunk, segmentIDs: Array(ids[cut...])), usage: &usage, flags: &flags)
+        mapping.merge(second) { a, _ in a }
+        return mapping
+    }
+
+    /// The last resort for a chunk that cannot be cut further (one segment, or one table):
+    /// read the answer as the segment's text if it is believable, else keep the source.
+    private func single(_ chunk: Chunk, _ answer: ChatCompletion?, flags: inout [String]) -> [Int: String] {
+        let label = chunk.segmentIDs.map(String.init).joined(separator: ", ")
+        guard let answer, answer.finishReason != "length" else {
+            flags.append("Passage \(label) laissé dans sa version d'origine : la réponse du modèle était incomplète.")
+            return [:]
         }
-        return (mapping, flags, usage)
+        let segments = document.segments(in: chunk)
+        guard segments.count == 1, let segment = segments.first else {
+            flags.append("Passage \(label) laissé dans sa version d'origine : la réponse du modèle ne respectait pas la structure (tableau).")
+            return [:]
+        }
+        let text = document.parseSingleResponse(answer.content, for: segment)
+        if let problem = AnswerCheck.problem(source: segment.text, answer: text, kind: segment.kind) {
+            flags.append("Passage \(segment.id) laissé dans sa version d'origine : \(problem).")
+            return [:]
+        }
+        return [segment.id: text]
     }
 
     func call(_ messages: [ChatMessage]) async throws -> ChatCompletion {

@@ -71,7 +71,7 @@ import Testing
         #expect(try await h.store.audit(of: job.id, limit: nil).last?.action == .retryScheduled)
     }
 
-    @Test func mergedParagraphsFallBackToOneSegmentAtATime() async throws {
+    @Test func mergedParagraphsAreRetriedInHalvesDownToSingleSegments() async throws {
         // The model joins paragraphs into one when given several, but answers single ones well.
         let h = try PipelineHarness(behavior: { r in
             let t = (r.lastUserMessage ?? "").uppercased()
@@ -81,7 +81,28 @@ import Testing
         let job = try await h.claim("m.md", text)
         guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
         #expect(try h.result(done) == text.uppercased())
-        #expect(h.server.chatRequests.count == 4, "one chunk call, then three single-segment calls")
+        // 3 segments → cut in [1] + [2, 3] → [2, 3] merged again → [2] + [3].
+        #expect(h.server.chatRequests.count == 5)
+        #expect(h.server.chatRequests[2].lastUserMessage == "Deuxième paragraphe.\n\nTroisième paragraphe.")
+    }
+
+    @Test func aRefusalOrAnInventedBlockNeverReplacesTheSource() async throws {
+        // The model drops list items when given the whole list, refuses one word alone, and
+        // turns another into a heading with an explanation.
+        let h = try PipelineHarness(behavior: { r in
+            let t = r.lastUserMessage ?? ""
+            if t.contains("\n") { return .chat(content: "- ONE ITEM ONLY") }
+            if t.contains("ail") { return .chat(content: "I apologize, but I cannot assist with that request.") }
+            if t.contains("sel") { return .chat(content: "# SALT AND PEPPER\nSalt is a mineral.") }
+            return .chat(content: t.uppercased())
+        })
+        let text = "- beurre\n- ail\n- sel, poivre\n"
+        let job = try await h.claim("l.md", text)
+        guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
+        #expect(try h.result(done) == "- BEURRE\n- ail\n- sel, poivre\n")
+        #expect(done.flags.count == 2)
+        #expect(done.flags.contains { $0.contains("refusé") })
+        #expect(done.flags.contains { $0.contains("ajouté des lignes") })
     }
 
     @Test func brokenPlaceholdersKeepTheSourceAndFlagIt() async throws {
