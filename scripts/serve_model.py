@@ -5,6 +5,7 @@ Started and supervised by `guichet run` when llm.backend = "bundled"; it answers
 GET /health and POST /v1/chat/completions until the process is stopped.
 """
 import argparse
+import os
 import signal
 import sys
 import time
@@ -20,10 +21,13 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--parallel", type=int, default=2)
     ap.add_argument("--ctx", type=int, default=8192)
+    ap.add_argument("--alias", default=None, help="model name reported by the API")
     args = ap.parse_args()
 
     p = xlc.CommonParams()
     p.model.path = args.model
+    if args.alias:
+        p.model_alias = args.alias
     p.hostnames = [args.host]
     p.port = args.port
     p.n_parallel = args.parallel
@@ -44,8 +48,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     while not stop:
-        time.sleep(0.5)
-    return 0
+        time.sleep(0.2)
+    # The native server's teardown can block for seconds; the supervisor wants a prompt exit.
+    os._exit(0)
 
 
 if __name__ == "__main__":

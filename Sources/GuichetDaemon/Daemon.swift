@@ -43,7 +43,7 @@ public struct Daemon: Sendable {
         guard configuration.llm.backend == .bundled else { return nil }
         var log = logger
         log[metadataKey: "guichet.component"] = "model"
-        return ModelSupervisor(settings: configuration.llm.bundled, logDirectory: layout.stateDir, logger: log)
+        return ModelSupervisor(settings: configuration.llm.bundled, modelName: configuration.llm.model, logDirectory: layout.stateDir, logger: log)
     }
 
     func makeWorker(client: any ChatClient, readiness: (any ModelReadiness)?, onOutcome: (@Sendable (JobRunner.Outcome) -> Void)? = nil) -> WorkerService {

@@ -21,12 +21,14 @@ public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvert
     private var ready = false
     private var process: Process?
 
+    let modelName: String?
     let argumentsOverride: (@Sendable (GuichetConfiguration.Bundled) -> [String])?
 
     /// `argumentsOverride` replaces the server's command line (tests run a stand-in server).
-    public init(settings: GuichetConfiguration.Bundled, logDirectory: URL, logger: Logger,
+    public init(settings: GuichetConfiguration.Bundled, modelName: String? = nil, logDirectory: URL, logger: Logger,
                 argumentsOverride: (@Sendable (GuichetConfiguration.Bundled) -> [String])? = nil) {
         self.settings = settings
+        self.modelName = modelName
         self.logDirectory = logDirectory
         self.logger = logger
         self.argumentsOverride = argumentsOverride
@@ -100,7 +102,7 @@ public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvert
         p.arguments = argumentsOverride?(settings) ?? [
             settings.script, "--model", settings.modelPath, "--port", "\(settings.port)",
             "--threads", "\(settings.threads)", "--parallel", "\(settings.parallel)", "--ctx", "\(settings.contextSize)",
-        ]
+        ] + (modelName.map { ["--alias", $0] } ?? [])
         // The server's own log may quote prompts: it goes to a file under the state dir, never
         // into Guichet's log.
         p.standardOutput = log

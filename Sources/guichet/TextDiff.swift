@@ -1,3 +1,5 @@
+import Foundation
+
 /// Terminal renderings of source against result for `guichet review show`.
 enum TextDiff {
     /// A line diff (`-` source, `+` result) from the standard library's Myers difference.
@@ -24,16 +26,17 @@ enum TextDiff {
         return out.joined(separator: "\n")
     }
 
-    /// Two columns, each line wrapped to the column width; lines are paired in order, which
-    /// lines up structure-keeping results (one output line per source line).
+    /// Two columns, paired block by block (blocks are separated by blank lines), each block
+    /// wrapped to the column width: structure-keeping results have one block per source
+    /// block, so a paragraph faces its translation even when the lines are cut differently.
     static func sideBySide(_ a: String, _ b: String, width: Int, left: String, right: String) -> String {
         let col = max(20, (width - 3) / 2)
-        let la = a.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let lb = b.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let ba = blocks(a), bb = blocks(b)
         var out = [pad(left, col) + " │ " + right, String(repeating: "─", count: col) + "─┼─" + String(repeating: "─", count: col)]
-        for k in 0..<max(la.count, lb.count) {
-            let wa = wrap(k < la.count ? la[k] : "", col)
-            let wb = wrap(k < lb.count ? lb[k] : "", col)
+        for k in 0..<max(ba.count, bb.count) {
+            if k > 0 { out.append(pad("", col) + " │ ") }
+            let wa = k < ba.count ? ba[k].flatMap { wrap($0, col) } : []
+            let wb = k < bb.count ? bb[k].flatMap { wrap($0, col) } : []
             for r in 0..<max(wa.count, wb.count) {
                 out.append(pad(r < wa.count ? wa[r] : "", col) + " │ " + (r < wb.count ? wb[r] : ""))
             }
@@ -41,15 +44,34 @@ enum TextDiff {
         return out.joined(separator: "\n")
     }
 
+    /// Lines grouped into blocks at blank lines.
+    static func blocks(_ s: String) -> [[String]] {
+        var out: [[String]] = []
+        var cur: [String] = []
+        for line in s.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                if !cur.isEmpty { out.append(cur); cur = [] }
+            } else {
+                cur.append(String(line))
+            }
+        }
+        if !cur.isEmpty { out.append(cur) }
+        return out
+    }
+
+    /// Wraps at word boundaries when it can.
     static func wrap(_ s: String, _ w: Int) -> [String] {
         guard s.count > w else { return [s] }
         var out: [String] = []
         var rest = Substring(s)
         while rest.count > w {
-            out.append(String(rest.prefix(w)))
-            rest = rest.dropFirst(w)
+            let head = rest.prefix(w)
+            let cut = head.lastIndex(of: " ").map { rest.index(after: $0) } ?? head.endIndex
+            let piece = rest[..<cut]
+            out.append(String(piece.isEmpty ? head : piece))
+            rest = rest[(piece.isEmpty ? head.endIndex : cut)...]
         }
-        out.append(String(rest))
+        if !rest.isEmpty { out.append(String(rest)) }
         return out
     }
 

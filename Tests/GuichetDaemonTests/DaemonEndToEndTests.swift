@@ -49,6 +49,12 @@ import Testing
 
         let show = try h.cli(["review", "show", id, "--json"])
         #expect(show.stdout.contains("LE CONSEIL A VOTÉ."))
+        // Side by side: a source block faces its result on the same line.
+        let side = try h.cli(["review", "show", id, "--width", "100"])
+        #expect(side.stdout.split(separator: "\n").contains { $0.hasPrefix("Le conseil a voté.") && $0.hasSuffix("│ LE CONSEIL A VOTÉ.") })
+        let diff = try h.cli(["review", "show", id, "--diff"])
+        #expect(diff.stdout.contains("- Le conseil a voté.") && diff.stdout.contains("+ LE CONSEIL A VOTÉ."))
+        #expect(diff.stdout.contains("  ls -la"), "unchanged code is context, not a change")
         let approve = try h.cli(["review", "approve", String(id.prefix(6)), "--by", "Camille", "--comment", "ok"])
         #expect(approve.status == 0, "\(approve.stderr)")
         let published = h.output.appendingPathComponent("translate/Compte rendu d'Élise.en.md")
