@@ -30,7 +30,9 @@ let package = Package(
         // OpenAI-compatible chat client over libcurl: retries, timeouts, response validation.
         .target(name: "GuichetLLM", dependencies: ["CCurl", log]),
         // Markdown / text documents: parsing into segments, chunking, rendering back.
-        .target(name: "GuichetDocuments"),
+        // A document as structure (headings, paragraphs, lists, tables), shared by readers and writers.
+        .target(name: "GuichetDocumentModel"),
+        .target(name: "GuichetDocuments", dependencies: ["GuichetDocumentModel"]),
         // inotify + rescan watcher of the drop folders.
         .target(name: "GuichetWatcher", dependencies: [log]),
         // The file-system workflow around jobs: intake, failures, review decisions, recovery.
@@ -57,7 +59,7 @@ let package = Package(
         .testTarget(name: "GuichetConfigTests", dependencies: ["GuichetConfig", "GuichetCore"]),
         .testTarget(name: "GuichetLLMTests", dependencies: ["GuichetLLM", "GuichetTestSupport", log]),
         .testTarget(name: "GuichetJobsTests", dependencies: ["GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", log]),
-        .testTarget(name: "GuichetDocumentsTests", dependencies: ["GuichetDocuments"]),
+        .testTarget(name: "GuichetDocumentsTests", dependencies: ["GuichetDocuments", "GuichetDocumentModel"]),
         .testTarget(name: "GuichetWatcherTests", dependencies: ["GuichetWatcher", log]),
         .testTarget(name: "GuichetPipelinesTests", dependencies: [
             "GuichetPipelines", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetDocuments", "GuichetTestSupport", log,
