@@ -65,11 +65,16 @@ public struct Daemon: Sendable {
             let client = try makeClient()
             let supervisor = makeSupervisor()
             var services: [any Service] = []
+            var nlog = logger
+            nlog[metadataKey: "guichet.component"] = "systemd"
+            // Last in the list, so first to stop: STOPPING=1 goes out as shutdown begins.
+            let notifier = SystemdNotifier(store: store, readiness: supervisor, logger: nlog)
             if let supervisor { services.append(supervisor) }
             services.append(makeWorker(client: client, readiness: supervisor))
             var wlog = logger
             wlog[metadataKey: "guichet.component"] = "watcher"
             services.append(WatcherService(configuration: configuration, layout: layout, intake: intake, logger: wlog))
+            services.append(notifier)
             let group = ServiceGroup(configuration: .init(
                 services: services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -50,8 +50,11 @@ final class DaemonHarness: @unchecked Sendable {
 
     func store() throws -> SQLiteJobStore { try SQLiteJobStore(path: databasePath) }
 
-    func startDaemon() throws {
+    func startDaemon(environment extra: [String: String] = [:]) throws {
         let p = Process()
+        if !extra.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        }
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = ["run", "--config", configPath.path]
         if !FileManager.default.fileExists(atPath: daemonLog.path) { FileManager.default.createFile(atPath: daemonLog.path, contents: nil) }
