@@ -16,6 +16,9 @@ public struct GuichetConfiguration: Sendable, Equatable {
     public var pipelines: [PipelineDefinition] = PipelineDefinition.builtins
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error`.
     public var logLevel = "info"
+    /// Seconds jobs in progress may take to finish after SIGTERM (keep below systemd's
+    /// TimeoutStopSec); what is left is interrupted and resumes at the next start.
+    public var shutdownGrace = 20.0
 
     public init() {}
 

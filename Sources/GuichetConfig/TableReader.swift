@@ -22,6 +22,7 @@ struct TableReader {
                         problem(key, "must be one of trace, debug, info, notice, warning, error; got \"\(s)\"")
                     }
                 }
+            case "shutdown_grace": number(v, key, 0...3_600).map { c.shutdownGrace = $0 }
             case "llm": table(v, key).map { readLLM($0, into: &c.llm) }
             case "chunking":
                 table(v, key).map { t in
@@ -54,7 +55,7 @@ struct TableReader {
                 }
             case "pipelines": table(v, key).map { readPipelines($0, into: &c.pipelines) }
             default:
-                unknown(key, ["watch_dir", "output_dir", "state_dir", "log_level", "llm", "chunking", "watcher", "limits", "pipelines"])
+                unknown(key, ["watch_dir", "output_dir", "state_dir", "log_level", "shutdown_grace", "llm", "chunking", "watcher", "limits", "pipelines"])
             }
         }
     }

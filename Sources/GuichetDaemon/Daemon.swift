@@ -51,7 +51,8 @@ public struct Daemon: Sendable {
         log[metadataKey: "guichet.component"] = "worker"
         let runner = JobRunner(configuration: configuration, layout: layout, store: store, client: client, logger: log)
         return WorkerService(store: store, runner: runner, workers: configuration.llm.maxConcurrentRequests,
-                             readiness: readiness, logger: log, onOutcome: onOutcome)
+                             readiness: readiness, shutdownGrace: .milliseconds(Int64(configuration.shutdownGrace * 1000)),
+                             logger: log, onOutcome: onOutcome)
     }
 
     /// `guichet run`: takes the daemon lock, recovers from any interruption, then runs the

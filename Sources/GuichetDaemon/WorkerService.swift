@@ -23,18 +23,20 @@ public final class WorkerService: Service, CustomStringConvertible {
     let workers: Int
     let readiness: (any ModelReadiness)?
     let pollInterval: Duration
+    let shutdownGrace: Duration
     let logger: Logger
     /// Called after each job reaches a resting state (for `submit --wait`).
     let onOutcome: (@Sendable (JobRunner.Outcome) -> Void)?
 
     public init(store: any JobStore, runner: JobRunner, workers: Int, readiness: (any ModelReadiness)?,
-                pollInterval: Duration = .milliseconds(250), logger: Logger,
+                pollInterval: Duration = .milliseconds(250), shutdownGrace: Duration = .seconds(20), logger: Logger,
                 onOutcome: (@Sendable (JobRunner.Outcome) -> Void)? = nil) {
         self.store = store
         self.runner = runner
         self.workers = max(1, workers)
         self.readiness = readiness
         self.pollInterval = pollInterval
+        self.shutdownGrace = shutdownGrace
         self.logger = logger
         self.onOutcome = onOutcome
     }
@@ -42,28 +44,53 @@ public final class WorkerService: Service, CustomStringConvertible {
     public func run() async throws {
         if let readiness {
             logger.info("waiting for the model to be ready")
-            try await readiness.waitUntilReady()
+            do {
+                try await cancelWhenGracefulShutdown { try await readiness.waitUntilReady() }
+            } catch is CancellationError {
+                return
+            }
         }
         logger.info("worker started", metadata: ["guichet.workers": "\(workers)"])
-        // On SIGTERM, in-flight calls are cancelled: every finished chunk is already stored,
-        // and the interrupted job is queued again at the next start.
-        do {
-            try await cancelWhenGracefulShutdown {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for n in 0..<self.workers {
-                        group.addTask { try await self.loop(n) }
-                    }
-                    try await group.waitForAll()
+        // On SIGTERM: stop taking jobs, let the jobs in hand finish for up to `shutdownGrace`,
+        // then cancel what is left. Every finished chunk is already stored, and an interrupted
+        // job is queued again (now or at the next start), so cancelling loses nothing.
+        let state = DrainState()
+        let loops = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for n in 0..<self.workers {
+                    group.addTask { await self.loop(n, state) }
                 }
             }
-        } catch is CancellationError {
-            // Graceful shutdown: the expected way out.
         }
+        let grace = Task {
+            while !state.isDraining && !Task.isCancelled { try? await Task.sleep(for: .milliseconds(100)) }
+            let deadline = ContinuousClock.now + self.shutdownGrace
+            while state.active > 0 && ContinuousClock.now < deadline && !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            if state.active > 0 && !Task.isCancelled {
+                self.logger.warning("shutdown grace period over; interrupting jobs in progress",
+                                    metadata: ["guichet.jobs.in_progress": "\(state.active)"])
+                loops.cancel()
+            }
+        }
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await loops.value
+            } onCancel: {
+                loops.cancel()
+            }
+        } onGracefulShutdown: {
+            state.drain()
+        }
+        grace.cancel()
         logger.info("worker stopped")
     }
 
-    func loop(_ n: Int) async throws {
-        while !Task.isCancelled {
+    func loop(_ n: Int, _ state: DrainState) async {
+        state.enter()
+        defer { state.leave() }
+        while !Task.isCancelled && !state.isDraining {
             let job: Job?
             do {
                 job = try await store.claimNextQueued(now: Date())
@@ -71,15 +98,28 @@ public final class WorkerService: Service, CustomStringConvertible {
                 return
             } catch {
                 logger.error("cannot read the job store", metadata: ["guichet.error": "\(error)"])
-                try await Task.sleep(for: .seconds(2))
+                try? await Task.sleep(for: .seconds(2))
                 continue
             }
             guard let job else {
-                try await Task.sleep(for: pollInterval)
+                try? await Task.sleep(for: pollInterval)
                 continue
             }
             let outcome = await runner.run(job)
             onOutcome?(outcome)
         }
     }
+}
+
+/// Shared by the worker loops: whether shutdown began, and how many loops still run.
+final class DrainState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var draining = false
+    private var running = 0
+
+    var isDraining: Bool { lock.withLock { draining } }
+    var active: Int { lock.withLock { running } }
+    func drain() { lock.withLock { draining = true } }
+    func enter() { lock.withLock { running += 1 } }
+    func leave() { lock.withLock { running -= 1 } }
 }

@@ -86,7 +86,9 @@ public struct JobRunner: Sendable {
                 "guichet.job.flags": "\(flags.count)", "guichet.job.duration_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
             ])
             return .awaitingReview(done)
-        } catch let e as LLMError where e.isTransient || e.code == .cancelled {
+        } catch let e as LLMError where e.code == .cancelled {
+            return await waitForModel(job, reason: "interrupted", log, delay: 0)
+        } catch let e as LLMError where e.isTransient {
             return await waitForModel(job, reason: e.description, log)
         } catch let e as LLMError where e.code == .malformedResponse {
             if job.attempts < settings.maxMalformedRounds {
