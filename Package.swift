@@ -27,6 +27,10 @@ let package = Package(
         .target(name: "GuichetStore", dependencies: ["GuichetCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // libcurl, as a system library.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libzip, as a system library.
+        .systemLibrary(name: "CZip", path: "Sources/CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        // DOCX packages: zip reading with limits, a writer with real styles, lists and tables.
+        .target(name: "GuichetDOCX", dependencies: ["CZip", "GuichetDocumentModel"]),
         // OpenAI-compatible chat client over libcurl: retries, timeouts, response validation.
         .target(name: "GuichetLLM", dependencies: ["CCurl", log]),
         // Markdown / text documents: parsing into segments, chunking, rendering back.
@@ -38,7 +42,7 @@ let package = Package(
         // The file-system workflow around jobs: intake, failures, review decisions, recovery.
         .target(name: "GuichetJobs", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", log]),
         // Pipelines at work: prompts, map and map-reduce over the chunks.
-        .target(name: "GuichetPipelines", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", "GuichetJobs", "GuichetLLM", log]),
+        .target(name: "GuichetPipelines", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", "GuichetDOCX", "GuichetJobs", "GuichetLLM", log]),
         // Long-running services and their assembly.
         .target(name: "GuichetDaemon", dependencies: [
             "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetWatcher", log, lifecycle,
@@ -55,6 +59,7 @@ let package = Package(
         // An in-process fake OpenAI-compatible server for deterministic and fault tests.
         .target(name: "GuichetTestSupport", dependencies: [log]),
 
+        .testTarget(name: "GuichetDOCXTests", dependencies: ["GuichetDOCX", "GuichetDocumentModel"]),
         .testTarget(name: "GuichetStoreTests", dependencies: ["GuichetStore", "GuichetCore"]),
         .testTarget(name: "GuichetConfigTests", dependencies: ["GuichetConfig", "GuichetCore"]),
         .testTarget(name: "GuichetLLMTests", dependencies: ["GuichetLLM", "GuichetTestSupport", log]),
@@ -62,7 +67,7 @@ let package = Package(
         .testTarget(name: "GuichetDocumentsTests", dependencies: ["GuichetDocuments", "GuichetDocumentModel"]),
         .testTarget(name: "GuichetWatcherTests", dependencies: ["GuichetWatcher", log]),
         .testTarget(name: "GuichetPipelinesTests", dependencies: [
-            "GuichetPipelines", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetDocuments", "GuichetTestSupport", log,
+            "GuichetPipelines", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetDocuments", "GuichetDOCX", "GuichetTestSupport", log,
         ]),
         .testTarget(name: "GuichetDaemonTests", dependencies: [
             "GuichetDaemon", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetTestSupport", log,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Guichet builds and tests with, only those missing.
 set -euo pipefail
-PKGS=(pkg-config libcurl4-openssl-dev libsqlite3-dev python3-venv)
+PKGS=(pkg-config libcurl4-openssl-dev libsqlite3-dev libzip-dev libpoppler-glib-dev poppler-utils libreoffice-writer-nogui python3-venv)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,5 +15,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "installing: ${missing[*]}"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

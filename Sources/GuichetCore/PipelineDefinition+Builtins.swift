@@ -73,6 +73,6 @@ extension PipelineDefinition {
 
             {{analyses}}
             """,
-        outputFormats: [.markdown], promptVersion: "swot-1", defaultLanguage: "fr",
+        outputFormats: [.markdown, .docx], promptVersion: "swot-1", defaultLanguage: "fr",
         outputSuffix: "swot")
 }

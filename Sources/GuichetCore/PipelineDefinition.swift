@@ -14,6 +14,7 @@ public struct PipelineDefinition: Sendable, Codable, Equatable {
         /// The input's own format (Markdown stays Markdown, text stays text).
         case sameAsInput = "same"
         case markdown
+        case docx
     }
 
     public var name: String

@@ -73,14 +73,22 @@ public struct ReviewDesk: Sendable {
         guard let resultPath = job.resultPath else {
             throw GuichetError(.notFound, "job \(job.id) has no result")
         }
-        let result = try layout.stateFile(resultPath)
-        let data = try Data(contentsOf: result)
-        let written = try FileOperations.writeUnique(data, in: layout.outputDir(pipeline), name: result.lastPathComponent)
-        let relative = "\(pipeline.folder)/\(written.lastPathComponent)"
-        let published = try await store.update(job.id) { $0.outputPath = relative }
-        try await store.appendAudit(AuditEntry(jobID: job.id, actor: AuditEntry.machineActor, action: .published, detail: relative))
+        let primary = try layout.stateFile(resultPath)
+        // Every format of the result is published (say rapport.en.md and rapport.en.docx),
+        // the primary one first.
+        let siblings = ((try? FileManager.default.contentsOfDirectory(atPath: primary.deletingLastPathComponent().path)) ?? [])
+            .filter { !$0.hasPrefix(".") && $0 != primary.lastPathComponent }.sorted()
+        var published: [String] = []
+        for name in [primary.lastPathComponent] + siblings {
+            let data = try Data(contentsOf: primary.deletingLastPathComponent().appendingPathComponent(name))
+            let written = try FileOperations.writeUnique(data, in: layout.outputDir(pipeline), name: name)
+            published.append("\(pipeline.folder)/\(written.lastPathComponent)")
+        }
+        let relative = published[0]
+        let done = try await store.update(job.id) { $0.outputPath = relative }
+        try await store.appendAudit(AuditEntry(jobID: job.id, actor: AuditEntry.machineActor, action: .published, detail: published.joined(separator: ", ")))
         logger.info("result published", metadata: ["guichet.job.id": "\(job.id)", "guichet.output": "\(relative)"])
-        return published
+        return done
     }
 
     /// Publishes approved jobs whose publication was interrupted (a crash between the decision

@@ -49,23 +49,22 @@ public struct JobRunner: Sendable {
             let document = try loadDocument(job)
             let builder = PromptBuilder(pipeline: pipeline, options: job.options)
             let output: Data
+            let outputFormat: DocumentFormat
             var flags: [String] = []
-            let ext: String?
             switch pipeline.mode {
             case .map:
                 let (mapping, f) = try await MapStage(runner: self, job: job, document: document, builder: builder, logger: log).run()
                 flags = f
                 output = try document.renderData(replacing: mapping)
-                ext = pipeline.outputFormats.contains(.markdown) && !pipeline.outputFormats.contains(.sameAsInput) ? "md" : nil
+                outputFormat = document.format
             case .mapReduce:
                 output = Data(try await ReduceStage(runner: self, job: job, document: document, builder: builder, logger: log).run().utf8)
-                ext = "md"
+                outputFormat = .markdown
             }
-            let name = builder.outputName(sourceName: job.sourceName, outputExtension: ext)
-            let resultDir = layout.jobDir(job.id).appendingPathComponent("result", isDirectory: true)
-            try FileManager.default.createDirectory(at: resultDir, withIntermediateDirectories: true)
-            let resultURL = resultDir.appendingPathComponent(name)
-            try FileOperations.writeReplacing(output, to: resultURL)
+            let current = try await store.job(job.id) ?? job
+            let files = try ResultWriter(layout: layout, job: job, pipeline: pipeline, builder: builder,
+                                         model: current.model ?? settings.model).write(output, format: outputFormat)
+            let resultURL = files[0]
             let totals = try await store.job(job.id) ?? job
             let flagsCopy = flags
             let done = try await store.transition(

@@ -1,5 +1,7 @@
 import Foundation
 import GuichetCore
+import GuichetDOCX
+import GuichetJobs
 import GuichetPipelines
 import GuichetTestSupport
 import Testing
@@ -27,6 +29,15 @@ struct MapReducePipelineTests {
         #expect(out.hasPrefix("# SWOT — rapport.md"))
         #expect(out.contains("Guichet"))
         #expect(done.resultPath?.hasSuffix("rapport.swot.md") == true)
+        // The report also comes as DOCX, with the same text and real headings.
+        let docx = try h.layout.stateFile(done.resultPath!).deletingLastPathComponent().appendingPathComponent("rapport.swot.docx")
+        let paragraphs = try DOCXReader.text(of: docx)
+        #expect(paragraphs.first == "SWOT — rapport.md")
+        #expect(paragraphs.contains { $0.hasPrefix("fusion de") })
+        let desk = ReviewDesk(configuration: h.configuration, layout: h.layout, store: h.store, logger: h.logger)
+        _ = try await desk.approve(done.id, by: "Chloé", comment: nil)
+        let published = try FileManager.default.contentsOfDirectory(atPath: h.layout.outputDir.appendingPathComponent("swot").path).sorted()
+        #expect(published == ["rapport.swot.docx", "rapport.swot.md"])
     }
 
     @Test func chunksWithNothingToSayAreLeftOut() async throws {

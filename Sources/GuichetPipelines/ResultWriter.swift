@@ -1,0 +1,84 @@
+import Foundation
+import GuichetCore
+import GuichetDOCX
+import GuichetDocuments
+import GuichetJobs
+
+/// Writes a job's result in every output format its pipeline declares, in the job's `result/`
+/// folder: the first file is the primary one (shown in review), all are published on approval.
+struct ResultWriter {
+    let layout: StateLayout
+    let job: Job
+    let pipeline: PipelineDefinition
+    let builder: PromptBuilder
+    let model: String
+
+    /// `rendered` is the transformed document in `format` (Markdown or text).
+    func write(_ rendered: Data, format: DocumentFormat) throws -> [URL] {
+        let dir = layout.jobDir(job.id).appendingPathComponent("result", isDirectory: true)
+        // A re-run replaces the previous result entirely.
+        try? FileManager.default.removeItem(at: dir)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var written: [URL] = []
+        for (ext, kind) in targets(renderedFormat: format) {
+            let url = dir.appendingPathComponent(builder.outputName(sourceName: job.sourceName, outputExtension: ext))
+            guard !written.contains(url) else { continue }
+            let data: Data
+            switch kind {
+            case .asRendered: data = rendered
+            case .docx: data = try DOCXWriter.data(structure(of: rendered, format: format), properties: properties())
+            }
+            try FileOperations.writeReplacing(data, to: url)
+            written.append(url)
+        }
+        return written
+    }
+
+    enum Kind { case asRendered, docx }
+
+    /// Extensions to write, in order. Structured inputs (PDF) have no "same" format: they come
+    /// back as Markdown and DOCX.
+    func targets(renderedFormat: DocumentFormat) -> [(String, Kind)] {
+        let renderedExt = renderedFormat == .markdown ? "md" : "txt"
+        var out: [(String, Kind)] = []
+        for f in pipeline.outputFormats {
+            switch f {
+            case .sameAsInput:
+                if job.format == "pdf" {
+                    out += [("md", .asRendered), ("docx", .docx)]
+                } else {
+                    out.append((job.sourceName.split(separator: ".").count > 1 ? (job.sourceName as NSString).pathExtension : renderedExt, .asRendered))
+                }
+            case .markdown: out.append(("md", .asRendered))
+            case .docx: out.append(("docx", .docx))
+            }
+        }
+        return out.isEmpty ? [(renderedExt, .asRendered)] : out
+    }
+
+    func structure(of rendered: Data, format: DocumentFormat) -> StructuredDocument {
+        let text = String(decoding: rendered, as: UTF8.self)
+        var doc: StructuredDocument
+        if format == .markdown {
+            doc = MarkdownStructureReader.read(text)
+        } else {
+            let paragraphs = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n")
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            doc = StructuredDocument(blocks: paragraphs.map { .paragraph(text: $0, page: nil) })
+        }
+        doc.language = builder.language.code
+        return doc
+    }
+
+    /// A transparency mark in the document's properties: made with Guichet's help, by which
+    /// model, to be approved by a person.
+    func properties() -> DOCXProperties {
+        var p = DOCXProperties()
+        p.title = (job.sourceName as NSString).deletingPathExtension
+        p.creator = "Guichet"
+        p.description = "Produit avec l'aide de Guichet (traitement « \(pipeline.name) », modèle \(model)) à partir de « \(job.sourceName) ». À valider par un agent avant diffusion."
+        p.language = builder.language.code
+        p.keywords = ["Guichet", pipeline.name]
+        return p
+    }
+}
