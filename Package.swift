@@ -27,6 +27,10 @@ let package = Package(
         .target(name: "GuichetStore", dependencies: ["GuichetCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // libcurl, as a system library.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // poppler-glib, as a system library.
+        .systemLibrary(name: "CPoppler", path: "Sources/CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        // PDF text with its structure rebuilt (paragraphs, headings, lists, tables, columns).
+        .target(name: "GuichetPDF", dependencies: ["CPoppler", "GuichetDocumentModel"]),
         // libzip, as a system library.
         .systemLibrary(name: "CZip", path: "Sources/CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         // DOCX packages: zip reading with limits, a writer with real styles, lists and tables.
@@ -42,7 +46,7 @@ let package = Package(
         // The file-system workflow around jobs: intake, failures, review decisions, recovery.
         .target(name: "GuichetJobs", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", log]),
         // Pipelines at work: prompts, map and map-reduce over the chunks.
-        .target(name: "GuichetPipelines", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", "GuichetDOCX", "GuichetJobs", "GuichetLLM", log]),
+        .target(name: "GuichetPipelines", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", "GuichetDOCX", "GuichetPDF", "GuichetJobs", "GuichetLLM", log]),
         // Long-running services and their assembly.
         .target(name: "GuichetDaemon", dependencies: [
             "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetWatcher", log, lifecycle,

@@ -78,6 +78,8 @@ public struct GuichetConfiguration: Sendable, Equatable {
     public struct Limits: Sendable, Equatable {
         /// Larger files are refused with an explanation.
         public var maxFileBytes = 20 * 1024 * 1024
+        /// PDFs with more pages are refused with an explanation.
+        public var maxPDFPages = 500
         public init() {}
     }
 

@@ -5,7 +5,7 @@ extension TableReader {
     static let pipelineKeys = [
         "folder", "mode", "system_prompt", "chunk_prompt", "reduce_prompt", "output_formats",
         "prompt_version", "language_from_subfolder", "default_language", "temperature",
-        "output_suffix",
+        "output_suffix", "pdf_password_file",
     ]
 
     /// `[pipelines.NAME]` changes a built-in pipeline's fields, or declares a new pipeline
@@ -65,6 +65,7 @@ extension TableReader {
                     }
                 case "temperature": number(v, kp, 0...2).map { p.temperature = $0 }
                 case "output_suffix": string(v, kp).map { p.outputSuffix = $0.isEmpty ? nil : $0 }
+                case "pdf_password_file": string(v, kp, nonEmpty: true).map { p.pdfPasswordFile = $0 }
                 default: unknown(kp, Self.pipelineKeys)
                 }
             }

@@ -49,7 +49,8 @@ struct TableReader {
                     for (k, v, path) in entries(t, "limits") {
                         switch k {
                         case "max_file_mb": int(v, path, 1...10_000).map { c.limits.maxFileBytes = $0 * 1024 * 1024 }
-                        default: unknown(path, ["max_file_mb"])
+                        case "max_pdf_pages": int(v, path, 1...100_000).map { c.limits.maxPDFPages = $0 }
+                        default: unknown(path, ["max_file_mb", "max_pdf_pages"])
                         }
                     }
                 }

@@ -37,6 +37,8 @@ public struct PipelineDefinition: Sendable, Codable, Equatable {
     public var temperature: Double
     /// Suffix added to the output file name before its extension (`rapport.en.md`).
     public var outputSuffix: String?
+    /// A file holding the password of protected PDFs dropped in this folder (first line).
+    public var pdfPasswordFile: String?
 
     public init(
         name: String, folder: String? = nil, mode: Mode, systemPrompt: String,
@@ -56,5 +58,6 @@ public struct PipelineDefinition: Sendable, Codable, Equatable {
         self.defaultLanguage = defaultLanguage
         self.temperature = temperature
         self.outputSuffix = outputSuffix
+        self.pdfPasswordFile = nil
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import GuichetConfig
 import GuichetCore
-import GuichetDocuments
 import Logging
 
 /// Takes dropped files into the state directory and records them as queued jobs.
@@ -47,7 +46,7 @@ public final class Intake: Sendable {
             let relative = (file.subfolders + [name]).joined(separator: "/")
             var job = Job(
                 pipeline: pipeline.name, sourceName: name, sourceRelativePath: relative,
-                originalPath: "", format: DocumentFormat(fileExtension: (name as NSString).pathExtension)!.rawValue,
+                originalPath: "", format: InputFormat(fileExtension: (name as NSString).pathExtension)!.rawValue,
                 options: options(for: pipeline, subfolders: file.subfolders))
             let dir = layout.jobDir(job.id)
             let originalDir = dir.appendingPathComponent("original", isDirectory: true)
@@ -62,6 +61,9 @@ public final class Intake: Sendable {
                 return .ignored("vanished before pick-up")
             case .moved:
                 break
+            }
+            if job.format == InputFormat.pdf.rawValue {
+                try PasswordSidecar.take(besides: file.url, into: dir)
             }
             try await store.insert(job, audit: AuditEntry(
                 jobID: job.id, actor: AuditEntry.machineActor, action: .received,
@@ -111,7 +113,7 @@ public final class Intake: Sendable {
         guard lstat(file.url.path, &st) == 0 else { return nil }
         if (st.st_mode & S_IFMT) == S_IFLNK || file.isSymlink { return UserMessages.symlink }
         guard (st.st_mode & S_IFMT) == S_IFREG else { return UserMessages.unsupportedFormat(file.url.lastPathComponent) }
-        guard DocumentFormat(fileExtension: file.url.pathExtension) != nil else {
+        guard InputFormat(fileExtension: file.url.pathExtension) != nil else {
             return UserMessages.unsupportedFormat(file.url.lastPathComponent)
         }
         if st.st_size == 0 { return UserMessages.emptyFile }

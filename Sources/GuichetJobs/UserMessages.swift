@@ -4,14 +4,16 @@ import GuichetCore
 /// Texts written for the person who dropped a file, in French, kept in one place so another
 /// language can be added.
 public enum UserMessages {
-    public static let supportedFormats = ".md, .markdown, .txt"
+    public static let supportedFormats = InputFormat.supportedExtensions
 
     public static func unsupportedFormat(_ name: String) -> GuichetError {
         let ext = (name as NSString).pathExtension.lowercased()
         let hint: String
         switch ext {
-        case "pdf", "docx", "doc", "odt", "rtf":
-            hint = "Les fichiers .\(ext) ne sont pas encore pris en charge. Enregistrez le document en texte (.txt) ou en Markdown (.md) puis déposez-le à nouveau."
+        case "docx", "odt", "rtf":
+            hint = "Les fichiers .\(ext) ne sont pas encore pris en charge. Enregistrez le document en PDF, en texte (.txt) ou en Markdown (.md) puis déposez-le à nouveau."
+        case "doc":
+            hint = "L'ancien format Word .doc n'est pas pris en charge. Ouvrez le document dans Word ou LibreOffice, enregistrez-le en PDF, puis déposez-le à nouveau."
         default:
             hint = "Formats acceptés : \(supportedFormats). Enregistrez le document dans l'un de ces formats puis déposez-le à nouveau."
         }

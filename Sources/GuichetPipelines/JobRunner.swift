@@ -46,7 +46,7 @@ public struct JobRunner: Sendable {
         }
         let started = Date()
         do {
-            let document = try loadDocument(job)
+            let document = try await DocumentLoader(configuration: configuration, layout: layout, logger: log).load(job, pipeline: pipeline)
             let builder = PromptBuilder(pipeline: pipeline, options: job.options)
             let output: Data
             let outputFormat: DocumentFormat
@@ -121,19 +121,6 @@ public struct JobRunner: Sendable {
         case .unsupportedFormat: return .unsupportedFormat
         default: return .init(rawValue: "document_\(e.code.rawValue)")
         }
-    }
-
-    func loadDocument(_ job: Job) throws -> TextDocument {
-        let url = try layout.stateFile(job.originalPath)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw GuichetError(.unreadable, "cannot read the original: \(error.localizedDescription)",
-                               userMessage: "Le fichier n'a pas pu être lu. Déposez-le à nouveau.")
-        }
-        guard let format = DocumentFormat(rawValue: job.format) else {
-            throw UserMessages.unsupportedFormat(job.sourceName)
-        }
-        return try TextDocument(format: format, data: data)
     }
 
     func waitForModel(_ job: Job, reason: String, _ log: Logger, delay: Double? = nil) async -> Outcome {

@@ -27,7 +27,8 @@ struct IntakeTests {
 
     @Test(arguments: [
         ("vide.md", "", "empty_file", "vide"),
-        ("rapport.pdf", "%PDF-1.4", "unsupported_format", "pas encore pris en charge"),
+        ("rapport.docx", "PK", "unsupported_format", "pas encore pris en charge"),
+        ("ancien.doc", "\u{D0}\u{CF}", "unsupported_format", "ancien format Word"),
         ("image.png", "PNG", "unsupported_format", "Formats acceptés"),
     ])
     func refusedFilesGoToFailedWithAFrenchNote(name: String, content: String, code: String, phrase: String) async throws {
@@ -69,6 +70,16 @@ struct IntakeTests {
         #expect(s.contents(s.layout.jobsDir).isEmpty, "no half-made job directory is left")
     }
 
+    @Test func aPasswordSidecarFollowsItsPDFIntoTheJobAndLeavesTheDropFolder() async throws {
+        let s = try Sandbox()
+        _ = try s.drop("protégé.pdf.password", "openpassword\n")
+        guard case .queued(let job) = await s.intake.take(try s.drop("protégé.pdf", "%PDF-1.7")) else { Issue.record("not queued"); return }
+        #expect(s.contents(s.layout.watchDir.appendingPathComponent("translate")).isEmpty)
+        #expect(PasswordSidecar.password(inJobDir: s.layout.jobDir(job.id)) == "openpassword")
+        let attrs = try FileManager.default.attributesOfItem(atPath: s.layout.jobDir(job.id).appendingPathComponent("password").path)
+        #expect((attrs[.posixPermissions] as? Int) == 0o600)
+    }
+
     @Test func tooLargeFilesAreRefused() async throws {
         let s = try Sandbox { $0.limits.maxFileBytes = 10 }
         guard case .refused(let e) = await s.intake.take(try s.drop("gros.txt", String(repeating: "a", count: 11))) else { Issue.record("not refused"); return }
@@ -77,9 +88,9 @@ struct IntakeTests {
 
     @Test func twoFailuresWithTheSameNameDoNotOverwriteEachOther() async throws {
         let s = try Sandbox()
-        _ = await s.intake.take(try s.drop("x.pdf", "one"))
-        _ = await s.intake.take(try s.drop("x.pdf", "two"))
-        #expect(s.contents(s.failedDir()) == ["x (2).pdf", "x (2).pdf.error.txt", "x.pdf", "x.pdf.error.txt"])
-        #expect(try String(contentsOf: s.failedDir().appendingPathComponent("x (2).pdf"), encoding: .utf8) == "two")
+        _ = await s.intake.take(try s.drop("x.odt", "one"))
+        _ = await s.intake.take(try s.drop("x.odt", "two"))
+        #expect(s.contents(s.failedDir()) == ["x (2).odt", "x (2).odt.error.txt", "x.odt", "x.odt.error.txt"])
+        #expect(try String(contentsOf: s.failedDir().appendingPathComponent("x (2).odt"), encoding: .utf8) == "two")
     }
 }

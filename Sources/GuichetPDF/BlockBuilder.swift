@@ -1,0 +1,190 @@
+import GuichetDocumentModel
+
+/// Turns ordered lines into blocks: tables, code, headings, list items and paragraphs
+/// (wrapped lines joined, also across a column or page break when the sentence goes on).
+struct BlockBuilder {
+    var bodySize: Double
+    var headingLevels: [Double: Int]
+    var joiner: Dehyphenator
+    /// Extent of each (page, column), to tell a short last line of a paragraph from a full one.
+    var columnRight: [String: Double]
+    var columnLeft: [String: Double]
+
+    init(lines: [Line], joiner: Dehyphenator) {
+        self.joiner = joiner
+        bodySize = dominant(lines.flatMap(\.words).map { ($0.size, $0.text.count) }) ?? 10
+        columnRight = [:]; columnLeft = [:]
+        for l in lines {
+            let k = "\(l.page)/\(l.column)"
+            columnRight[k] = max(columnRight[k] ?? 0, l.x2)
+            columnLeft[k] = min(columnLeft[k] ?? .infinity, l.x1)
+        }
+        headingLevels = [:]
+        let sizes = Set(lines.filter { BlockBuilder.isHeading($0, body: bodySize) }.map { ($0.size * 2).rounded() / 2 })
+            .filter { $0 > bodySize * 1.1 }.sorted(by: >)
+        for (i, s) in sizes.enumerated() { headingLevels[s] = min(i + 1, 6) }
+    }
+
+    static let bullets: Set<String> = ["•", "-", "–", "—", "▪", "◦", "*", "●", "○", "■", "□", "➢", "►", "", "·", "o", "✓", "→"]
+
+    /// The list marker at the start of `text`, and whether it is ordered.
+    static func listMarker(_ text: String) -> (marker: String, ordered: Bool)? {
+        guard let tok = text.split(separator: " ", maxSplits: 1).first.map(String.init) else { return nil }
+        if bullets.contains(tok), text.count > tok.count + 1 { return (tok, false) }
+        if let f = tok.unicodeScalars.first, "•▪◦●■➢►".unicodeScalars.contains(f), tok.count > 1 { return (String(f), false) }
+        guard text.count > tok.count + 1, let end = tok.last, end == "." || end == ")" else { return nil }
+        let body = tok.dropLast()
+        if !body.isEmpty, body.count <= 3, body.allSatisfy(\.isASCIIDigit) { return (tok, true) }
+        if body.count == 1, let c = body.first, c.isLowercase, c.isLetter { return (tok, true) }
+        if body.count == 1, end == ")", let c = body.first, c.isLetter { return (tok, true) }
+        if !body.isEmpty, body.count <= 4, body.allSatisfy({ "ivx".contains($0) }) { return (tok, true) }
+        return nil
+    }
+
+    static func isHeading(_ l: Line, body: Double) -> Bool {
+        let t = l.text
+        guard t.count >= 2, t.count <= 160, t.contains(where: \.isLetter), !l.mono else { return false }
+        if t.hasSuffix(",") || t.hasSuffix(";") { return false }
+        if l.size >= body * 1.15 + 0.3 { return true }
+        return l.bold && l.size >= body * 0.95 && t.count <= 120 && !t.hasSuffix(".") && l.segments.count <= 2
+    }
+
+    func level(of l: Line) -> Int {
+        // Numbered headings ("2.5.3 L'adresse") carry their depth in the number.
+        if let tok = l.text.split(separator: " ").first {
+            let parts = tok.split(separator: ".", omittingEmptySubsequences: true)
+            if !parts.isEmpty, parts.count <= 6, parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+               tok.contains(".") || l.text.count > tok.count + 1, parts.count > 1 || tok.hasSuffix(".") {
+                return parts.count
+            }
+        }
+        return headingLevels[(l.size * 2).rounded() / 2] ?? min(headingLevels.count + 1, 6)
+    }
+
+    func build(_ lines: [Line]) -> [StructuredDocument.Block] {
+        var blocks: [StructuredDocument.Block] = []
+        let tables = TableDetector(joiner: joiner)
+        var i = 0
+        while i < lines.count {
+            if let (table, next) = tables.detect(lines, from: i) { blocks.append(table); i = next; continue }
+            let l = lines[i]
+            if l.mono {
+                var group = [l]; i += 1
+                while i < lines.count, lines[i].mono, lines[i].page == l.page, lines[i].y1 - group.last!.y2 < 1.5 * max(l.size, 1) {
+                    group.append(lines[i]); i += 1
+                }
+                blocks.append(.code(text: codeText(group), page: l.page))
+                continue
+            }
+            if let end = jsonEnd(lines, from: i) {
+                blocks.append(.code(text: codeText(Array(lines[i..<end])), page: l.page))
+                i = end
+                continue
+            }
+            if BlockBuilder.isHeading(l, body: bodySize) {
+                var text = l.text; var last = l; i += 1
+                while i < lines.count, lines[i].page == l.page, BlockBuilder.isHeading(lines[i], body: bodySize),
+                      abs(lines[i].size - l.size) < 0.5, lines[i].bold == l.bold, lines[i].y1 - last.y2 < 0.8 * l.size,
+                      BlockBuilder.listMarker(lines[i].text) == nil, level(of: lines[i]) == level(of: l) || !lines[i].text.first!.isNumber {
+                    text = joiner.join(text, lines[i].text); last = lines[i]; i += 1
+                }
+                blocks.append(.heading(level: level(of: l), text: text, page: l.page))
+                continue
+            }
+            let marker = BlockBuilder.listMarker(l.text)
+            var text = l.text; var last = l; i += 1
+            while i < lines.count, continues(last, lines[i], first: l, inList: marker != nil) {
+                text = joiner.join(text, lines[i].text); last = lines[i]; i += 1
+            }
+            if let marker {
+                let body = String(text.dropFirst(marker.marker.count)).trimmingCharacters(in: .whitespaces)
+                let left = columnLeft["\(l.page)/\(l.column)"] ?? l.x1
+                let level = max(0, min(5, Int((l.x1 - left) / 18)))
+                blocks.append(.listItem(text: body, ordered: marker.ordered, level: level, marker: marker.marker, page: l.page))
+            } else {
+                blocks.append(.paragraph(text: text, page: l.page))
+            }
+        }
+        return mergeInterruptedParagraphs(blocks)
+    }
+
+    /// A sentence cut at the bottom of a column often resumes after a figure, caption or footnote
+    /// placed at the top of the next column: rejoin it with the first following paragraph that
+    /// starts in lowercase, looking a few blocks ahead and never across a heading.
+    func mergeInterruptedParagraphs(_ input: [StructuredDocument.Block]) -> [StructuredDocument.Block] {
+        var blocks = input
+        var i = 0
+        while i < blocks.count {
+            guard case let .paragraph(text, page) = blocks[i], text.count >= 40,
+                  let last = text.last, !".!?:;»)".contains(last) else { i += 1; continue }
+            var k = i + 1
+            while k < blocks.count, k <= i + 8 {
+                if case .heading = blocks[k] { break }
+                if case .listItem = blocks[k] { break }
+                if case let .paragraph(next, _) = blocks[k] {
+                    if let f = next.first, f.isLowercase, k > i + 1 {
+                        blocks[i] = .paragraph(text: joiner.join(text, next), page: page)
+                        blocks.remove(at: k)
+                    }
+                    if next.count > 200 || (next.first?.isLowercase ?? false) { break }
+                }
+                k += 1
+            }
+            i += 1
+        }
+        return blocks
+    }
+
+    /// Whether `cur` is the next line of the paragraph (or list item) whose last line is `prev`.
+    func continues(_ prev: Line, _ cur: Line, first: Line, inList: Bool) -> Bool {
+        if cur.mono != prev.mono || BlockBuilder.isHeading(cur, body: bodySize) { return false }
+        if BlockBuilder.listMarker(cur.text) != nil { return false }
+        if abs(cur.size - prev.size) > 0.8 { return false }
+        let em = max(prev.size, 1)
+        let prevText = prev.text
+        // Table-of-contents entries end with dot leaders and a page number.
+        if prevText.contains("....") || prevText.contains(". . . .") { return false }
+        let terminal = prevText.last.map { ".!?:;»".contains($0) } ?? false
+        if cur.page != prev.page || cur.column != prev.column {
+            // Column or page break: go on only if the sentence visibly goes on.
+            guard !terminal, let f = cur.text.first else { return false }
+            return f.isLowercase
+        }
+        let gap = cur.y1 - prev.y2
+        if gap < -0.5 * em || gap > 0.75 * em { return false }
+        if cur.segments.count >= 2 && prev.segments.count >= 2 { return false }
+        let right = columnRight["\(prev.page)/\(prev.column)"] ?? prev.x2
+        if terminal && prev.x2 < right - 3 * em { return false }
+        if inList { return cur.x1 > first.x1 + 0.5 * em }
+        // A first-line indent starts a new paragraph.
+        if terminal && cur.x1 > prev.x1 + 0.8 * em { return false }
+        return true
+    }
+
+    /// JSON examples set in a proportional font: a line that is just "{" or "[" opens a block that
+    /// ends where the brackets balance again (same page, at most 400 lines).
+    func jsonEnd(_ lines: [Line], from start: Int) -> Int? {
+        let t = lines[start].text.trimmingCharacters(in: .whitespaces)
+        guard t == "{" || t == "[" || t == "{}" else { return nil }
+        var depth = 0
+        var k = start
+        while k < lines.count, k - start < 400 {
+            if k > start && lines[k].page != lines[k - 1].page { break }
+            for ch in lines[k].text {
+                if ch == "{" || ch == "[" { depth += 1 } else if ch == "}" || ch == "]" { depth -= 1 }
+            }
+            k += 1
+            if depth <= 0 { return k }
+        }
+        return k > start + 1 ? k : nil
+    }
+
+    /// Code keeps its lines and approximate indentation (monospace: one char ≈ 0.6 em).
+    func codeText(_ group: [Line]) -> String {
+        let left = group.map(\.x1).min() ?? 0
+        return group.map { l in
+            let indent = max(0, Int(((l.x1 - left) / max(0.6 * l.size, 1)).rounded()))
+            return String(repeating: " ", count: indent) + l.text
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,312 @@
+import Foundation
+
+/// A word rebuilt from glyph boxes: poppler's own words can glue text from two table cells
+/// together ("Alpha" + "dence"), so words are cut again wherever the geometry jumps.
+struct Word {
+    var text: String
+    var x1: Double, y1: Double, x2: Double, y2: Double
+    var size: Double
+    var bold: Bool
+    var mono: Bool
+    var rtl: Bool
+    var midY: Double { (y1 + y2) / 2 }
+    var height: Double { max(y2 - y1, 0.1) }
+}
+
+/// Words on one baseline with no wide gap between them (a line of a column, or one table cell).
+struct Segment {
+    var words: [Word]
+    var row: Int
+    var column = 0  // -1: crosses a column gutter
+    var x1: Double { words.map(\.x1).min() ?? 0 }
+    var x2: Double { words.map(\.x2).max() ?? 0 }
+    var y1: Double { words.map(\.y1).min() ?? 0 }
+    var y2: Double { words.map(\.y2).max() ?? 0 }
+    var text: String { words.map(\.text).joined(separator: " ") }
+}
+
+/// One visual line in reading order: the segments of a row that fall in the same column.
+struct Line {
+    var segments: [Segment]
+    var page: Int
+    var column: Int
+    var text: String { segments.map(\.text).joined(separator: " ") }
+    var x1: Double { segments.map(\.x1).min() ?? 0 }
+    var x2: Double { segments.map(\.x2).max() ?? 0 }
+    var y1: Double { segments.map(\.y1).min() ?? 0 }
+    var y2: Double { segments.map(\.y2).max() ?? 0 }
+    var words: [Word] { segments.flatMap(\.words) }
+    /// Font size covering most characters (superscripts and bullets do not count).
+    var size: Double { dominant(words.map { ($0.size, $0.text.count) }) ?? 0 }
+    var bold: Bool { share(\.bold) > 0.6 }
+    var mono: Bool { share(\.mono) > 0.6 }
+
+    private func share(_ flag: KeyPath<Word, Bool>) -> Double {
+        let all = words.reduce(0) { $0 + $1.text.count }
+        let yes = words.filter { $0[keyPath: flag] }.reduce(0) { $0 + $1.text.count }
+        return all == 0 ? 0 : Double(yes) / Double(all)
+    }
+}
+
+/// Most frequent value weighted by counts, with sizes rounded to 0.5 pt so tiny differences
+/// between font programs do not split the vote.
+func dominant(_ values: [(Double, Int)]) -> Double? {
+    var tally: [Double: Int] = [:]
+    for (v, c) in values { tally[(v * 2).rounded() / 2, default: 0] += c }
+    return tally.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
+}
+
+/// Geometry of one page: glyphs → words → rows → segments, column gutters, reading order.
+enum PageLayout {
+    static func isRTL(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return (0x0590...0x08FF).contains(v) || (0xFB1D...0xFDFF).contains(v) || (0xFE70...0xFEFF).contains(v)
+    }
+
+    /// Non-breaking spaces are part of French typography (« texte », 12 %): they stay inside
+    /// words so the text keeps them.
+    static func isBreakingSpace(_ s: Unicode.Scalar) -> Bool {
+        if s == "\u{00A0}" || s == "\u{202F}" || s == "\u{2007}" { return false }
+        return s.properties.isWhitespace || s.value < 0x20
+    }
+
+    static func words(from glyphs: [Glyph]) -> [Word] {
+        var out: [Word] = []
+        var cur: [Glyph] = []
+        func flush() {
+            guard !cur.isEmpty else { return }
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: cur.map(\.scalar))
+            let sizes = cur.map { ($0.font.size, 1) }
+            out.append(Word(text: String(text), x1: cur.map(\.x1).min()!, y1: cur.map(\.y1).min()!,
+                            x2: cur.map(\.x2).max()!, y2: cur.map(\.y2).max()!,
+                            size: dominant(sizes) ?? 0,
+                            bold: cur.filter(\.font.isBold).count * 2 > cur.count,
+                            mono: cur.filter(\.font.isMonospace).count * 2 > cur.count,
+                            rtl: cur.contains { isRTL($0.scalar) }))
+            cur.removeAll(keepingCapacity: true)
+        }
+        for g in glyphs {
+            // Bidi embedding marks poppler puts around RTL runs are not text and have no real box.
+            if (0x202A...0x202E).contains(g.scalar.value) || (0x2066...0x2069).contains(g.scalar.value)
+                || g.scalar == "\u{200E}" || g.scalar == "\u{200F}" { continue }
+            if isBreakingSpace(g.scalar) { flush(); continue }
+            if let p = cur.last {
+                let h = max(p.y2 - p.y1, g.y2 - g.y1, 1)
+                let em = max(p.font.size, g.font.size, 1)
+                let jumpY = abs((p.y1 + p.y2) / 2 - (g.y1 + g.y2) / 2) > 0.5 * h
+                let rtl = isRTL(p.scalar) || isRTL(g.scalar)
+                // Poppler's boxes for right-to-left runs do not follow the logical character
+                // order, so RTL words are cut only by spaces and line changes.
+                let gap = rtl ? 0 : g.x1 - p.x2
+                let back = !rtl && g.x1 + 0.2 * em < p.x1
+                if jumpY || back || gap > 0.35 * em { flush() }
+            }
+            cur.append(g)
+        }
+        flush()
+        return out
+    }
+
+    /// Words laid out on synthetic lines from poppler's own text (one text line per row).
+    static func wordsFromText(_ text: String, size: Double) -> [Word] {
+        var out: [Word] = []
+        for (i, line) in text.split(separator: "\n").enumerated() {
+            let clean = line.unicodeScalars.filter { !(0x202A...0x202E).contains($0.value) && !(0x2066...0x2069).contains($0.value) }
+            let y = Double(i) * size * 1.5
+            for (k, w) in String(String.UnicodeScalarView(clean)).split(separator: " ").enumerated() {
+                let x = Double(k) * size * 0.2 + Double(out.count) * 0.001
+                out.append(Word(text: String(w), x1: x, y1: y, x2: x + 0.1, y2: y + size, size: size, bold: false, mono: false, rtl: false))
+            }
+        }
+        return out
+    }
+
+    /// A column gutter: an x-range free of glyphs over a vertical stretch of the page.
+    struct Gutter {
+        var x: ClosedRange<Double>
+        var y: ClosedRange<Double>
+    }
+
+    /// Vertical bands free of body text over a long run of consecutive rows: the gutters of a
+    /// two- or three-column layout. Empty when the page is single-column. Titles, figures and
+    /// wide tables above or below the columns do not hide the gutter, since only the longest
+    /// free run of rows counts.
+    static func gutters(words: [Word], pageWidth: Double) -> [Gutter] {
+        let body = dominant(words.map { ($0.size, $0.text.count) }) ?? 0
+        // Only body-size prose counts: figure labels, titles and code may cross a real gutter.
+        let prose = words.filter { abs($0.size - body) <= 0.6 && !$0.mono }
+        guard prose.count > 40, let left = prose.map(\.x1).min(), let right = prose.map(\.x2).max(),
+              let top = prose.map(\.y1).min(), let bottom = prose.map(\.y2).max() else { return [] }
+        let width = right - left
+        guard width > 100 else { return [] }
+        var rowMap: [Int: [Word]] = [:]
+        // Horizontal slices about a line high: the two columns need not share baselines.
+        let slice = max(body * 1.3, 4)
+        for w in prose { rowMap[Int(w.midY / slice), default: []].append(w) }
+        let rows = rowMap.sorted { $0.key < $1.key }.map(\.value)
+        let rowY = rows.map { $0.map(\.midY).reduce(0, +) / Double($0.count) }
+        let bins = Int(width / 2) + 1
+        // free[b][r]: bin b is not covered by any word of row r.
+        var longest = [(extent: Double, from: Int, to: Int)](repeating: (0, 0, 0), count: bins)
+        for b in Int(0.15 * Double(bins))..<Int(0.85 * Double(bins)) {
+            let x = left + Double(b) * 2
+            // A row supports the gutter only with text on both sides of it; a row with text on one
+            // side only (figure area, short last line) neither supports nor breaks it.
+            var runStart: Int? = nil, runEnd = 0
+            for r in 0...rows.count {
+                let covered = r == rows.count || rows[r].contains { $0.x1 - 1 <= x + 2 && $0.x2 + 1 >= x }
+                if covered {
+                    if let s = runStart {
+                        let extent = rowY[runEnd] - rowY[s]
+                        if extent > longest[b].extent { longest[b] = (extent, s, runEnd) }
+                    }
+                    runStart = nil
+                } else if rows[r].contains(where: { $0.x2 < x }) && rows[r].contains(where: { $0.x1 > x + 2 }) {
+                    if runStart == nil { runStart = r }
+                    runEnd = r
+                }
+            }
+        }
+        let minExtent = 0.25 * (bottom - top)
+        var runs: [Gutter] = []
+        var b = 0
+        while b < bins {
+            guard longest[b].extent >= minExtent else { b += 1; continue }
+            var e = b
+            while e + 1 < bins, longest[e + 1].extent >= minExtent { e += 1 }
+            if Double(e - b + 1) * 2 >= 8 {
+                let mid = longest[(b + e) / 2]
+                runs.append(Gutter(x: (left + Double(b) * 2)...(left + Double(e) * 2 + 2),
+                                   y: (rowY[mid.from] - body)...(rowY[mid.to] + body)))
+            }
+            b = e + 1
+        }
+        if ProcessInfo.processInfo.environment["GUICHET_DEBUG_GUTTER"] != nil { print("runs", runs.map { "\($0.x) \($0.y)" }) }
+        guard !runs.isEmpty else { return [] }
+        var candidates: [[Gutter]] = []
+        if runs.count <= 2 { candidates.append(runs) }
+        candidates += runs.sorted { ($0.x.upperBound - $0.x.lowerBound) > ($1.x.upperBound - $1.x.lowerBound) }.map { [$0] }
+        for c in candidates {
+            let band = prose.filter { w in c.allSatisfy { $0.y.contains(w.midY) } }
+            if valid(gutters: c.map(\.x), words: band, left: left, right: right) { return c }
+        }
+        return []
+    }
+
+    /// A real column layout has wide columns that each hold a fair share of prose lines; a table
+    /// also has empty vertical bands but its "columns" are narrow or hold one or two words per row.
+    private static func valid(gutters: [ClosedRange<Double>], words: [Word], left: Double, right: Double) -> Bool {
+        let edges = [left] + gutters.flatMap { [$0.lowerBound, $0.upperBound] } + [right]
+        let total = words.reduce(0) { $0 + $1.text.count }
+        for k in 0...gutters.count {
+            let a = edges[2 * k], b = edges[2 * k + 1]
+            if b - a < 0.2 * (right - left) { return false }
+            let inside = words.filter { $0.x1 >= a - 1 && $0.x2 <= b + 1 }
+            let chars = inside.reduce(0) { $0 + $1.text.count }
+            if Double(chars) < 0.15 * Double(total) { return false }
+            // Prose columns are filled by their lines; table cells leave most of the width empty.
+            var rows: [Int: [Word]] = [:]
+            for w in inside { rows[Int(w.midY / 4), default: []].append(w) }
+            guard !rows.isEmpty else { return false }
+            let fills = rows.values.map { ws -> Double in
+                let sorted = ws.sorted { $0.x1 < $1.x1 }
+                var best = 0.0, start = sorted[0].x1, end = sorted[0].x2
+                for w in sorted.dropFirst() {
+                    if w.x1 - end > max(w.size, 1) { best = max(best, end - start); start = w.x1 }
+                    end = max(end, w.x2)
+                }
+                return max(best, end - start) / (b - a)
+            }.sorted()
+            if fills[fills.count / 2] < 0.5 { return false }
+        }
+        return true
+    }
+
+    /// Groups words into rows (same baseline) and cuts rows into segments at wide gaps and gutters.
+    static func segments(words: [Word], gutters allGutters: [Gutter]) -> [Segment] {
+        let sorted = words.sorted { $0.midY < $1.midY }
+        var rows: [[Word]] = []
+        var refMid = 0.0, refBottom = 0.0, refH = 0.0
+        for w in sorted {
+            if !rows.isEmpty {
+                let tol = min(w.height, refH)
+                if abs(w.midY - refMid) <= 0.35 * tol || abs(w.y2 - refBottom) <= 0.2 * tol {
+                    rows[rows.count - 1].append(w); continue
+                }
+            }
+            rows.append([w]); refMid = w.midY; refBottom = w.y2; refH = w.height
+        }
+        var out: [Segment] = []
+        for (r, row) in rows.enumerated() {
+            let first = out.count
+            let byX = row.sorted { $0.x1 < $1.x1 }
+            // A row is split at a gutter unless one of its words crosses it (a title, a wide table).
+            let gutters = allGutters.map(\.x).filter { g in !row.contains { $0.x1 < g.upperBound - 1 && $0.x2 > g.lowerBound + 1 } }
+            var cur: [Word] = []
+            for w in byX {
+                if let p = cur.last {
+                    let em = max(p.size, w.size, 1)
+                    // The gap between the two words overlaps a gutter: they belong to two columns.
+                    let crossesGutter = gutters.contains { p.x2 <= $0.upperBound && w.x1 >= $0.lowerBound }
+                    if w.x1 - p.x2 > 0.75 * em || crossesGutter {
+                        out.append(Segment(words: cur, row: r)); cur = []
+                    }
+                }
+                cur.append(w)
+            }
+            if !cur.isEmpty { out.append(Segment(words: cur, row: r)) }
+            for i in first..<out.count {
+                out[i].column = gutters.isEmpty && !allGutters.isEmpty ? -1 : column(of: out[i], gutters: gutters)
+            }
+        }
+        // Right-to-left rows read from the right: reverse word order inside their segments.
+        for i in out.indices where out[i].words.filter(\.rtl).count * 2 > out[i].words.count {
+            out[i].words.reverse()
+        }
+        return out
+    }
+
+    static func column(of s: Segment, gutters: [ClosedRange<Double>]) -> Int {
+        var col = 0
+        for g in gutters {
+            if s.x1 < g.lowerBound && s.x2 > g.upperBound { return -1 }
+            if s.x1 >= g.lowerBound { col += 1 }
+        }
+        return col
+    }
+
+    /// Reading order: full-width lines cut the page into bands; inside a band, column 1 is read
+    /// top to bottom, then column 2, and so on.
+    static func lines(segments: [Segment], page: Int) -> [Line] {
+        var byRow: [Int: [Segment]] = [:]
+        for s in segments { byRow[s.row, default: []].append(s) }
+        var lines: [Line] = []
+        for (_, segs) in byRow {
+            if segs.contains(where: { $0.column == -1 }) {
+                lines.append(Line(segments: segs.sorted { $0.x1 < $1.x1 }, page: page, column: -1))
+                continue
+            }
+            var byCol: [Int: [Segment]] = [:]
+            for s in segs { byCol[s.column, default: []].append(s) }
+            for (c, ss) in byCol { lines.append(Line(segments: ss.sorted { $0.x1 < $1.x1 }, page: page, column: c)) }
+        }
+        lines.sort { $0.y1 < $1.y1 || ($0.y1 == $1.y1 && $0.x1 < $1.x1) }
+        for i in lines.indices where lines[i].words.filter(\.rtl).count * 2 > lines[i].words.count {
+            lines[i].segments.reverse()
+        }
+        guard lines.contains(where: { $0.column > 0 }) else { return lines }
+        var ordered: [Line] = []
+        var band: [Line] = []
+        func flushBand() {
+            let cols = Set(band.map(\.column)).sorted()
+            for c in cols { ordered += band.filter { $0.column == c } }
+            band = []
+        }
+        for l in lines {
+            if l.column == -1 { flushBand(); ordered.append(l) } else { band.append(l) }
+        }
+        flushBand()
+        return ordered
+    }
+}

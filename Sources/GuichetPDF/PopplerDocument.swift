@@ -1,0 +1,145 @@
+import CPoppler
+import Foundation
+
+/// Owns one `PopplerDocument*` and releases it: a poppler handle never outlives its owner, so
+/// early returns and thrown errors cannot leak it.
+final class PopplerDocument {
+    let handle: OpaquePointer
+
+    /// Opens `url` with poppler. Errors are mapped to ``PDFError`` codes; `fileName` is only used
+    /// for the French message.
+    init(url: URL, password: String?, fileName: String) throws(PDFError) {
+        guard let real = realpath(url.path, nil) else {
+            throw PDFError(.damaged, message: "cannot resolve path \(url.path)", fileName: fileName)
+        }
+        defer { free(real) }
+        var error: UnsafeMutablePointer<GError>?
+        guard let uri = g_filename_to_uri(real, nil, &error) else {
+            let text = error.map { String(cString: $0.pointee.message) } ?? "unknown"
+            if let error { g_error_free(error) }
+            throw PDFError(.damaged, message: "cannot build URI: \(text)", fileName: fileName)
+        }
+        defer { g_free(uri) }
+        guard let doc = poppler_document_new_from_file(uri, password, &error) else {
+            let code = guichet_error_code(error)
+            let isPoppler = guichet_is_poppler_error(error) != 0
+            let text = error.map { String(cString: $0.pointee.message) } ?? "unknown error"
+            if let error { g_error_free(error) }
+            if isPoppler && code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) {
+                // poppler reports the same code for "no password" and "bad password".
+                if let password, !password.isEmpty {
+                    throw PDFError(.wrongPassword, message: "wrong password: \(text)", fileName: fileName)
+                }
+                throw PDFError(.encrypted, message: "encrypted, no password given: \(text)", fileName: fileName)
+            }
+            throw PDFError(.damaged, message: "poppler cannot open the file: \(text)", fileName: fileName)
+        }
+        handle = doc
+    }
+
+    deinit { g_object_unref(UnsafeMutableRawPointer(handle)) }
+
+    var pageCount: Int { Int(poppler_document_get_n_pages(handle)) }
+
+    var title: String? {
+        guard let raw = poppler_document_get_title(handle) else { return nil }
+        defer { g_free(raw) }
+        let t = String(cString: raw).trimmingCharacters(in: .whitespacesAndNewlines)
+        return t.isEmpty ? nil : t
+    }
+
+    func page(_ index: Int) -> PopplerPage? {
+        guard let p = poppler_document_get_page(handle, Int32(index)) else { return nil }
+        return PopplerPage(handle: p)
+    }
+}
+
+/// Owns one `PopplerPage*` (released in `deinit`) and copies out what the layout code needs.
+final class PopplerPage {
+    let handle: OpaquePointer
+
+    init(handle: OpaquePointer) { self.handle = handle }
+
+    deinit { g_object_unref(UnsafeMutableRawPointer(handle)) }
+
+    var size: (width: Double, height: Double) {
+        var w = 0.0, h = 0.0
+        poppler_page_get_size(handle, &w, &h)
+        return (w, h)
+    }
+
+    /// Raw text in poppler's reading order (what pdftotext prints).
+    var text: String {
+        guard let raw = poppler_page_get_text(handle) else { return "" }
+        defer { g_free(raw) }
+        return String(cString: raw)
+    }
+
+    /// Every character of ``text`` with its box and font. Poppler gives one rectangle per
+    /// Unicode scalar of the text and attribute ranges in scalar offsets.
+    func glyphs() -> [Glyph] {
+        let scalars = Array(text.unicodeScalars)
+        var rects: UnsafeMutablePointer<PopplerRectangle>?
+        var count: guint = 0
+        guard poppler_page_get_text_layout(handle, &rects, &count) != 0, let rects else { return [] }
+        defer { g_free(rects) }
+        let n = min(Int(count), scalars.count)
+        var fontIndex = [Int](repeating: -1, count: n)
+        var fonts: [FontInfo] = []
+        var fontIDs: [String: Int] = [:]
+        if let list = poppler_page_get_text_attributes(handle) {
+            defer { poppler_page_free_text_attributes(list) }
+            var node: UnsafeMutablePointer<GList>? = list
+            while let current = node {
+                if let attr = guichet_text_attributes_at(current) {
+                    let name = attr.pointee.font_name.map { String(cString: $0) } ?? ""
+                    let size = attr.pointee.font_size
+                    let key = "\(name)|\(size)"
+                    let id: Int
+                    if let known = fontIDs[key] { id = known } else {
+                        id = fonts.count
+                        fonts.append(FontInfo(name: name, size: size))
+                        fontIDs[key] = id
+                    }
+                    let lo = max(0, Int(attr.pointee.start_index))
+                    let hi = min(n - 1, Int(attr.pointee.end_index))
+                    if lo <= hi { for i in lo...hi { fontIndex[i] = id } }
+                }
+                node = current.pointee.next
+            }
+        }
+        var out: [Glyph] = []
+        out.reserveCapacity(n)
+        for i in 0..<n {
+            let r = rects[i]
+            let font = fontIndex[i] >= 0 ? fonts[fontIndex[i]] : FontInfo(name: "", size: r.y2 - r.y1)
+            out.append(Glyph(scalar: scalars[i], x1: r.x1, y1: r.y1, x2: r.x2, y2: r.y2, font: font))
+        }
+        return out
+    }
+}
+
+/// Font of a character range as poppler reports it.
+struct FontInfo: Equatable {
+    var name: String
+    var size: Double
+
+    var isBold: Bool {
+        let n = name.lowercased()
+        return n.contains("bold") || n.contains("black") || n.contains("heavy") || n.contains("semibold")
+            || n.hasSuffix(",b") || n.contains("-bd")
+    }
+
+    var isMonospace: Bool {
+        let n = name.lowercased()
+        return n.contains("mono") || n.contains("courier") || n.contains("consol") || n.contains("menlo")
+            || n.contains("typewriter") || n.contains("cmtt") || n.contains("code")
+    }
+}
+
+/// One character with its box (page coordinates, y growing downwards).
+struct Glyph {
+    var scalar: Unicode.Scalar
+    var x1: Double, y1: Double, x2: Double, y2: Double
+    var font: FontInfo
+}

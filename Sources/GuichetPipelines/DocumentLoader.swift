@@ -1,0 +1,70 @@
+import Foundation
+import GuichetConfig
+import GuichetCore
+import GuichetDocuments
+import GuichetJobs
+import GuichetPDF
+import Logging
+
+/// Reads a job's original into the segmented document the pipelines work on. Markdown and text
+/// are parsed as they are; a PDF is rebuilt as structure (headings, lists, tables, pages) and
+/// enters as Markdown, so every pipeline treats every format the same way.
+struct DocumentLoader {
+    let configuration: GuichetConfiguration
+    let layout: StateLayout
+    let logger: Logger
+
+    func load(_ job: Job, pipeline: PipelineDefinition) async throws -> TextDocument {
+        let url = try layout.stateFile(job.originalPath)
+        guard let input = InputFormat(rawValue: job.format) else {
+            throw UserMessages.unsupportedFormat(job.sourceName)
+        }
+        switch input {
+        case .markdown, .plainText:
+            let data: Data
+            do { data = try Data(contentsOf: url) } catch {
+                throw GuichetError(.unreadable, "cannot read the original: \(error.localizedDescription)",
+                                   userMessage: "Le fichier n'a pas pu être lu. Déposez-le à nouveau.")
+            }
+            return try TextDocument(format: input == .markdown ? .markdown : .plainText, data: data)
+        case .pdf:
+            let structure = try await readPDF(url, job: job, pipeline: pipeline)
+            logger.info("PDF rebuilt", metadata: ["guichet.pdf.blocks": "\(structure.blocks.count)"])
+            return try TextDocument(format: .markdown, text: structure.markdown())
+        }
+    }
+
+    func readPDF(_ url: URL, job: Job, pipeline: PipelineDefinition) async throws -> StructuredDocument {
+        let jobDir = layout.jobDir(job.id)
+        var options = PDFReaderOptions(password: password(jobDir: jobDir, pipeline: pipeline), maxPages: configuration.limits.maxPDFPages)
+        do {
+            return try await PDFReader.readAsync(url: url, options: options)
+        } catch let e where e.code == .encrypted && options.password == nil {
+            // The sidecar may have arrived after its PDF was taken: look once more beside it.
+            let dropped = layout.watchDir.appendingPathComponent(pipeline.folder).appendingPathComponent(job.sourceRelativePath)
+            try PasswordSidecar.take(besides: dropped, into: jobDir)
+            guard let late = PasswordSidecar.password(inJobDir: jobDir) else { throw Self.error(e) }
+            options.password = late
+            do { return try await PDFReader.readAsync(url: url, options: options) } catch { throw Self.error(error) }
+        } catch {
+            throw Self.error(error)
+        }
+    }
+
+    func password(jobDir: URL, pipeline: PipelineDefinition) -> String? {
+        if let p = PasswordSidecar.password(inJobDir: jobDir) { return p }
+        guard let file = pipeline.pdfPasswordFile, let s = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        return s.split(whereSeparator: \.isNewline).first.map(String.init)
+    }
+
+    static func error(_ e: PDFError) -> GuichetError {
+        let code: GuichetError.Code
+        switch e.code {
+        case .emptyFile: code = .emptyFile
+        case .notAPDF: code = .unsupportedFormat
+        case .tooManyPages: code = .tooLarge
+        default: code = GuichetError.Code(rawValue: "pdf_\(e.code)")
+        }
+        return GuichetError(code, e.message, userMessage: e.userMessageFR)
+    }
+}
