@@ -63,6 +63,7 @@ let package = Package(
         // An in-process fake OpenAI-compatible server for deterministic and fault tests.
         .target(name: "GuichetTestSupport", dependencies: [log]),
 
+        .testTarget(name: "GuichetPDFTests", dependencies: ["GuichetPDF", "GuichetDocumentModel"]),
         .testTarget(name: "GuichetDOCXTests", dependencies: ["GuichetDOCX", "GuichetDocumentModel"]),
         .testTarget(name: "GuichetStoreTests", dependencies: ["GuichetStore", "GuichetCore"]),
         .testTarget(name: "GuichetConfigTests", dependencies: ["GuichetConfig", "GuichetCore"]),

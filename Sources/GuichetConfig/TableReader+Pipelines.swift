@@ -5,7 +5,7 @@ extension TableReader {
     static let pipelineKeys = [
         "folder", "mode", "system_prompt", "chunk_prompt", "reduce_prompt", "output_formats",
         "prompt_version", "language_from_subfolder", "default_language", "temperature",
-        "output_suffix", "pdf_password_file",
+        "output_suffix", "pdf_password_file", "categories", "max_items", "report_title",
     ]
 
     /// `[pipelines.NAME]` changes a built-in pipeline's fields, or declares a new pipeline
@@ -36,7 +36,7 @@ extension TableReader {
                 case "mode":
                     if let s = string(v, kp) {
                         if let m = PipelineDefinition.Mode(rawValue: s) { p.mode = m }
-                        else { problem(kp, "must be \"map\" or \"map-reduce\"; got \"\(s)\"") }
+                        else { problem(kp, "must be \"map\", \"map-reduce\" or \"findings\"; got \"\(s)\"") }
                     }
                 case "system_prompt": string(v, kp, nonEmpty: true).map { p.systemPrompt = $0 }
                 case "chunk_prompt":
@@ -66,11 +66,20 @@ extension TableReader {
                 case "temperature": number(v, kp, 0...2).map { p.temperature = $0 }
                 case "output_suffix": string(v, kp).map { p.outputSuffix = $0.isEmpty ? nil : $0 }
                 case "pdf_password_file": string(v, kp, nonEmpty: true).map { p.pdfPasswordFile = $0 }
+                case "categories":
+                    if let arr = v.array, !arr.isEmpty, arr.allSatisfy({ $0.string?.isEmpty == false }) {
+                        p.categories = arr.compactMap(\.string).map { PipelineDefinition.FindingCategory(id: $0, labels: [:]) }
+                    } else { problem(kp, "must be a non-empty array of category names, such as [\"risk\", \"mitigation\"]") }
+                case "max_items": int(v, kp, 1...100).map { p.maxItemsPerCategory = $0 }
+                case "report_title": string(v, kp, nonEmpty: true).map { p.reportTitle = ["en": $0, "fr": $0] }
                 default: unknown(kp, Self.pipelineKeys)
                 }
             }
             if p.mode == .mapReduce && p.reducePrompt == nil {
                 problem("\(path).reduce_prompt", "required when mode is \"map-reduce\"")
+            }
+            if p.mode == .findings && p.categories.isEmpty {
+                problem("\(path).categories", "required when mode is \"findings\"")
             }
             if let i = existing { pipelines[i] = p } else { pipelines.append(p) }
         }

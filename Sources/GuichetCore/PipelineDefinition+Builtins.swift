@@ -47,32 +47,33 @@ extension PipelineDefinition {
         promptVersion: "reformulate-1", languageFromSubfolder: true, defaultLanguage: "fr",
         outputSuffix: "clair")
 
-    public static let swot = PipelineDefinition(
-        name: "swot", mode: .mapReduce,
-        systemPrompt: """
-            You are an analyst in a French public administration. You prepare SWOT analyses \
-            (strengths, weaknesses, opportunities, threats) of documents, in {{language}}. \
-            You only state what the text supports.{{instruction}}
-            """,
-        chunkPrompt: """
-            Here is an excerpt of a document. List the strengths, weaknesses, opportunities and \
-            threats that this excerpt supports, as short bullet points under the four headings \
-            Strengths, Weaknesses, Opportunities, Threats. After each point, give a short \
-            verbatim quote from the excerpt in quotation marks. If the excerpt supports nothing, \
-            answer only: NONE.
+    public static let swot: PipelineDefinition = {
+        var p = PipelineDefinition(
+            name: "swot", mode: .findings,
+            systemPrompt: """
+                You are an analyst in a French public administration. You prepare SWOT analyses \
+                (strengths, weaknesses, opportunities, threats) of documents. You only state what \
+                the text supports, and you answer with JSON only.{{instruction}}
+                """,
+            chunkPrompt: """
+                Read this excerpt of a document and list the points it supports for a SWOT analysis.
+                Answer with JSON only, in exactly this shape:
+                {"items": [{"category": one of {{categories}}, "statement": "one short sentence in {{language}}", "quote": "the exact words of the excerpt that support the point"}]}
+                Rules: copy each quote character for character from the excerpt (at most 40 words); \
+                never invent a quote; at most 8 items; if the excerpt supports nothing, answer {"items": []}.
 
-            Excerpt:
-            {{text}}
-            """,
-        reducePrompt: """
-            Here are partial SWOT analyses of successive parts of one document. Merge them into \
-            one SWOT analysis in Markdown, in {{language}}, with exactly four level-2 headings \
-            (strengths, weaknesses, opportunities, threats, with their names in {{language}}). \
-            Remove duplicates, keep the quotes, keep at most 6 points per heading, most \
-            important first.
-
-            {{analyses}}
-            """,
-        outputFormats: [.markdown, .docx], promptVersion: "swot-1", defaultLanguage: "fr",
-        outputSuffix: "swot")
+                Excerpt:
+                {{text}}
+                """,
+            outputFormats: [.markdown, .docx], promptVersion: "swot-2", defaultLanguage: "fr",
+            outputSuffix: "swot")
+        p.categories = [
+            FindingCategory(id: "strength", labels: ["fr": "Forces", "en": "Strengths", "de": "Stärken", "es": "Fortalezas"]),
+            FindingCategory(id: "weakness", labels: ["fr": "Faiblesses", "en": "Weaknesses", "de": "Schwächen", "es": "Debilidades"]),
+            FindingCategory(id: "opportunity", labels: ["fr": "Opportunités", "en": "Opportunities", "de": "Chancen", "es": "Oportunidades"]),
+            FindingCategory(id: "threat", labels: ["fr": "Menaces", "en": "Threats", "de": "Risiken", "es": "Amenazas"]),
+        ]
+        p.reportTitle = ["fr": "Analyse SWOT", "en": "SWOT analysis", "de": "SWOT-Analyse", "es": "Análisis DAFO"]
+        return p
+    }()
 }

@@ -7,6 +7,23 @@ public struct PipelineDefinition: Sendable, Codable, Equatable {
         case map
         /// Analyse each chunk, then merge the analyses into one report.
         case mapReduce = "map-reduce"
+        /// Each chunk yields findings (a category, a statement, a verbatim quote) as JSON;
+        /// quotes are checked against the source, findings merged, ranked and capped.
+        case findings
+    }
+
+    /// A kind of finding (a SWOT quadrant, a risk level…), with its name per language.
+    public struct FindingCategory: Sendable, Codable, Equatable {
+        public var id: String
+        /// Language code → display name; the id is used where a language is missing.
+        public var labels: [String: String]
+
+        public init(id: String, labels: [String: String] = [:]) {
+            self.id = id
+            self.labels = labels
+        }
+
+        public func label(_ language: String) -> String { labels[language] ?? labels["en"] ?? id }
     }
 
     /// What the approved result is written as.
@@ -39,6 +56,12 @@ public struct PipelineDefinition: Sendable, Codable, Equatable {
     public var outputSuffix: String?
     /// A file holding the password of protected PDFs dropped in this folder (first line).
     public var pdfPasswordFile: String?
+    /// For `findings`: the categories, in display order.
+    public var categories: [FindingCategory]
+    /// For `findings`: at most this many findings per category in the report.
+    public var maxItemsPerCategory: Int
+    /// For `findings`: the report's title, per language code.
+    public var reportTitle: [String: String]
 
     public init(
         name: String, folder: String? = nil, mode: Mode, systemPrompt: String,
@@ -59,5 +82,8 @@ public struct PipelineDefinition: Sendable, Codable, Equatable {
         self.temperature = temperature
         self.outputSuffix = outputSuffix
         self.pdfPasswordFile = nil
+        self.categories = []
+        self.maxItemsPerCategory = 6
+        self.reportTitle = [:]
     }
 }

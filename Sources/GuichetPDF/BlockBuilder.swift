@@ -46,7 +46,17 @@ struct BlockBuilder {
         guard t.count >= 2, t.count <= 160, t.contains(where: \.isLetter), !l.mono else { return false }
         if t.hasSuffix(",") || t.hasSuffix(";") { return false }
         if l.size >= body * 1.15 + 0.3 { return true }
-        return l.bold && l.size >= body * 0.95 && t.count <= 120 && !t.hasSuffix(".") && l.segments.count <= 2
+        return l.bold && l.size >= body * 0.95 && t.count <= 120 && !t.hasSuffix(".") && !t.hasSuffix("。")
+            && l.segments.count <= 2
+    }
+
+    /// ``isHeading`` plus layout: a body-size bold line that fills its column is a bold
+    /// paragraph, not a title.
+    func heading(_ l: Line) -> Bool {
+        guard BlockBuilder.isHeading(l, body: bodySize) else { return false }
+        if l.size >= bodySize * 1.15 + 0.3 { return true }
+        let right = columnRight["\(l.page)/\(l.column)"] ?? l.x2
+        return l.x2 < right - 2 * max(l.size, 1)
     }
 
     func level(of l: Line) -> Int {
@@ -63,6 +73,7 @@ struct BlockBuilder {
 
     func build(_ lines: [Line]) -> [StructuredDocument.Block] {
         var blocks: [StructuredDocument.Block] = []
+        var smallPrint = Set<Int>()  // paragraphs in small type: figure labels, not prose
         let tables = TableDetector(joiner: joiner)
         var i = 0
         while i < lines.count {
@@ -81,9 +92,9 @@ struct BlockBuilder {
                 i = end
                 continue
             }
-            if BlockBuilder.isHeading(l, body: bodySize) {
+            if heading(l) {
                 var text = l.text; var last = l; i += 1
-                while i < lines.count, lines[i].page == l.page, BlockBuilder.isHeading(lines[i], body: bodySize),
+                while i < lines.count, lines[i].page == l.page, heading(lines[i]),
                       abs(lines[i].size - l.size) < 0.5, lines[i].bold == l.bold, lines[i].y1 - last.y2 < 0.8 * l.size,
                       BlockBuilder.listMarker(lines[i].text) == nil, level(of: lines[i]) == level(of: l) || !lines[i].text.first!.isNumber {
                     text = joiner.join(text, lines[i].text); last = lines[i]; i += 1
@@ -102,31 +113,37 @@ struct BlockBuilder {
                 let level = max(0, min(5, Int((l.x1 - left) / 18)))
                 blocks.append(.listItem(text: body, ordered: marker.ordered, level: level, marker: marker.marker, page: l.page))
             } else {
+                if l.size < 0.8 * bodySize { smallPrint.insert(blocks.count) }
                 blocks.append(.paragraph(text: text, page: l.page))
             }
         }
-        return mergeInterruptedParagraphs(blocks)
+        return mergeInterruptedParagraphs(blocks, smallPrint: smallPrint)
     }
 
     /// A sentence cut at the bottom of a column often resumes after a figure, caption or footnote
     /// placed at the top of the next column: rejoin it with the first following paragraph that
-    /// starts in lowercase, looking a few blocks ahead and never across a heading.
-    func mergeInterruptedParagraphs(_ input: [StructuredDocument.Block]) -> [StructuredDocument.Block] {
+    /// starts in lowercase, looking up to 25 blocks ahead (figure labels are many small blocks) and never across a heading
+    /// or a list.
+    func mergeInterruptedParagraphs(_ input: [StructuredDocument.Block], smallPrint: Set<Int>) -> [StructuredDocument.Block] {
         var blocks = input
+        var small = input.indices.map { smallPrint.contains($0) }
         var i = 0
         while i < blocks.count {
             guard case let .paragraph(text, page) = blocks[i], text.count >= 40,
                   let last = text.last, !".!?:;»)".contains(last) else { i += 1; continue }
             var k = i + 1
-            while k < blocks.count, k <= i + 8 {
+            while k < blocks.count, k <= i + 25 {
                 if case .heading = blocks[k] { break }
                 if case .listItem = blocks[k] { break }
                 if case let .paragraph(next, _) = blocks[k] {
-                    if let f = next.first, f.isLowercase, k > i + 1 {
+                    // Figure labels ("loop cold/blacklisted") are short: only prose may continue.
+                    if let f = next.first, f.isLowercase, k > i + 1, next.count >= 40, next.split(separator: " ").count >= 6 {
+                        if small[k] { k += 1; continue }
                         blocks[i] = .paragraph(text: joiner.join(text, next), page: page)
                         blocks.remove(at: k)
+                        small.remove(at: k)
                     }
-                    if next.count > 200 || (next.first?.isLowercase ?? false) { break }
+                    if next.first?.isLowercase ?? false, next.count >= 40 { break }
                 }
                 k += 1
             }
@@ -137,14 +154,14 @@ struct BlockBuilder {
 
     /// Whether `cur` is the next line of the paragraph (or list item) whose last line is `prev`.
     func continues(_ prev: Line, _ cur: Line, first: Line, inList: Bool) -> Bool {
-        if cur.mono != prev.mono || BlockBuilder.isHeading(cur, body: bodySize) { return false }
+        if cur.mono != prev.mono || heading(cur) { return false }
         if BlockBuilder.listMarker(cur.text) != nil { return false }
         if abs(cur.size - prev.size) > 0.8 { return false }
         let em = max(prev.size, 1)
         let prevText = prev.text
         // Table-of-contents entries end with dot leaders and a page number.
         if prevText.contains("....") || prevText.contains(". . . .") { return false }
-        let terminal = prevText.last.map { ".!?:;»".contains($0) } ?? false
+        let terminal = prevText.last.map { ".!?:;»。！？".contains($0) } ?? false
         if cur.page != prev.page || cur.column != prev.column {
             // Column or page break: go on only if the sentence visibly goes on.
             guard !terminal, let f = cur.text.first else { return false }

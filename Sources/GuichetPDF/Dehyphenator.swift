@@ -34,7 +34,8 @@ struct Dehyphenator {
         let lastPart = String(headKey.split(separator: "-").last ?? "")
         // An acronym before the hyphen ("SNCF-", "UE-") is a compound; a capitalised word that was
         // merely cut ("Col-laboration") is not.
-        if (head.count >= 2 && head.allSatisfy { $0.isUppercase || !$0.isLetter }) || head.count <= 1 || Dehyphenator.compoundHeads.contains(lastPart)
+        if (head.count >= 2 && head.allSatisfy { $0.isUppercase || !$0.isLetter }) || head.count <= 1 || lastPart.count <= 1
+            || Dehyphenator.compoundHeads.contains(lastPart)
             || Dehyphenator.compoundHeads.contains(headKey) {
             return a + b
         }

@@ -141,7 +141,7 @@ public enum PDFReader {
 
 extension PDFReader {
     /// Debug dump of the lines of one page (geometry), for tuning heuristics.
-    public static func debugLines(url: URL, page: Int) -> [String] {
+    static func debugLines(url: URL, page: Int) -> [String] {
         guard let doc = try? open(url: url, options: PDFReaderOptions()), let p = doc.page(page - 1) else { return [] }
         let words = PageLayout.words(from: p.glyphs())
         let g = PageLayout.gutters(words: words, pageWidth: p.size.width)

@@ -1,61 +1,5 @@
 import Foundation
 
-/// A word rebuilt from glyph boxes: poppler's own words can glue text from two table cells
-/// together ("Alpha" + "dence"), so words are cut again wherever the geometry jumps.
-struct Word {
-    var text: String
-    var x1: Double, y1: Double, x2: Double, y2: Double
-    var size: Double
-    var bold: Bool
-    var mono: Bool
-    var rtl: Bool
-    var midY: Double { (y1 + y2) / 2 }
-    var height: Double { max(y2 - y1, 0.1) }
-}
-
-/// Words on one baseline with no wide gap between them (a line of a column, or one table cell).
-struct Segment {
-    var words: [Word]
-    var row: Int
-    var column = 0  // -1: crosses a column gutter
-    var x1: Double { words.map(\.x1).min() ?? 0 }
-    var x2: Double { words.map(\.x2).max() ?? 0 }
-    var y1: Double { words.map(\.y1).min() ?? 0 }
-    var y2: Double { words.map(\.y2).max() ?? 0 }
-    var text: String { words.map(\.text).joined(separator: " ") }
-}
-
-/// One visual line in reading order: the segments of a row that fall in the same column.
-struct Line {
-    var segments: [Segment]
-    var page: Int
-    var column: Int
-    var text: String { segments.map(\.text).joined(separator: " ") }
-    var x1: Double { segments.map(\.x1).min() ?? 0 }
-    var x2: Double { segments.map(\.x2).max() ?? 0 }
-    var y1: Double { segments.map(\.y1).min() ?? 0 }
-    var y2: Double { segments.map(\.y2).max() ?? 0 }
-    var words: [Word] { segments.flatMap(\.words) }
-    /// Font size covering most characters (superscripts and bullets do not count).
-    var size: Double { dominant(words.map { ($0.size, $0.text.count) }) ?? 0 }
-    var bold: Bool { share(\.bold) > 0.6 }
-    var mono: Bool { share(\.mono) > 0.6 }
-
-    private func share(_ flag: KeyPath<Word, Bool>) -> Double {
-        let all = words.reduce(0) { $0 + $1.text.count }
-        let yes = words.filter { $0[keyPath: flag] }.reduce(0) { $0 + $1.text.count }
-        return all == 0 ? 0 : Double(yes) / Double(all)
-    }
-}
-
-/// Most frequent value weighted by counts, with sizes rounded to 0.5 pt so tiny differences
-/// between font programs do not split the vote.
-func dominant(_ values: [(Double, Int)]) -> Double? {
-    var tally: [Double: Int] = [:]
-    for (v, c) in values { tally[(v * 2).rounded() / 2, default: 0] += c }
-    return tally.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
-}
-
 /// Geometry of one page: glyphs → words → rows → segments, column gutters, reading order.
 enum PageLayout {
     static func isRTL(_ s: Unicode.Scalar) -> Bool {
@@ -182,7 +126,6 @@ enum PageLayout {
             }
             b = e + 1
         }
-        if ProcessInfo.processInfo.environment["GUICHET_DEBUG_GUTTER"] != nil { print("runs", runs.map { "\($0.x) \($0.y)" }) }
         guard !runs.isEmpty else { return [] }
         var candidates: [[Gutter]] = []
         if runs.count <= 2 { candidates.append(runs) }
@@ -225,6 +168,7 @@ enum PageLayout {
 
     /// Groups words into rows (same baseline) and cuts rows into segments at wide gaps and gutters.
     static func segments(words: [Word], gutters allGutters: [Gutter]) -> [Segment] {
+        let body = dominant(words.map { ($0.size, $0.text.count) }) ?? 0
         let sorted = words.sorted { $0.midY < $1.midY }
         var rows: [[Word]] = []
         var refMid = 0.0, refBottom = 0.0, refH = 0.0
@@ -242,7 +186,11 @@ enum PageLayout {
             let first = out.count
             let byX = row.sorted { $0.x1 < $1.x1 }
             // A row is split at a gutter unless one of its words crosses it (a title, a wide table).
-            let gutters = allGutters.map(\.x).filter { g in !row.contains { $0.x1 < g.upperBound - 1 && $0.x2 > g.lowerBound + 1 } }
+            // Small figure labels that stray into the gutter do not count.
+            let gutters = allGutters.map(\.x).filter { g in
+                let mid = (g.lowerBound + g.upperBound) / 2  // overflowing into the gutter is not crossing it
+                return !row.contains { $0.x1 < mid && $0.x2 > mid && $0.size >= 0.8 * body }
+            }
             var cur: [Word] = []
             for w in byX {
                 if let p = cur.last {
@@ -269,9 +217,11 @@ enum PageLayout {
 
     static func column(of s: Segment, gutters: [ClosedRange<Double>]) -> Int {
         var col = 0
+        // Rows with body text across the gutter were already marked as spanning; what still
+        // straddles a gutter here is a small label, placed by its centre.
         for g in gutters {
-            if s.x1 < g.lowerBound && s.x2 > g.upperBound { return -1 }
-            if s.x1 >= g.lowerBound { col += 1 }
+            let straddles = s.x1 < g.lowerBound && s.x2 > g.upperBound
+            if straddles ? (s.x1 + s.x2) / 2 >= (g.lowerBound + g.upperBound) / 2 : s.x1 >= g.lowerBound { col += 1 }
         }
         return col
     }

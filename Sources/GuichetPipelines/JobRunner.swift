@@ -50,6 +50,7 @@ public struct JobRunner: Sendable {
             let builder = PromptBuilder(pipeline: pipeline, options: job.options)
             let output: Data
             let outputFormat: DocumentFormat
+            var structure: StructuredDocument?
             var flags: [String] = []
             switch pipeline.mode {
             case .map:
@@ -60,10 +61,16 @@ public struct JobRunner: Sendable {
             case .mapReduce:
                 output = Data(try await ReduceStage(runner: self, job: job, document: document, builder: builder, logger: log).run().utf8)
                 outputFormat = .markdown
+            case .findings:
+                let (report, f) = try await FindingsStage(runner: self, job: job, document: document, builder: builder, logger: log).run()
+                flags = f
+                output = Data(report.markdown.utf8)
+                outputFormat = .markdown
+                structure = report.structure
             }
             let current = try await store.job(job.id) ?? job
             let files = try ResultWriter(layout: layout, job: job, pipeline: pipeline, builder: builder,
-                                         model: current.model ?? settings.model).write(output, format: outputFormat)
+                                         model: current.model ?? settings.model).write(output, format: outputFormat, structure: structure)
             let resultURL = files[0]
             let totals = try await store.job(job.id) ?? job
             let flagsCopy = flags

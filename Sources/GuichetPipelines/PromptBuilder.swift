@@ -27,8 +27,8 @@ public struct PromptBuilder: Sendable {
     }
 
     /// Messages for one chunk of the map stage.
-    public func chunkMessages(_ text: String) -> [ChatMessage] {
-        var s = slots
+    public func chunkMessages(_ text: String, extraSlots: [String: String] = [:]) -> [ChatMessage] {
+        var s = slots.merging(extraSlots) { _, new in new }
         s["text"] = text
         return [systemMessage, .user(PromptTemplate(pipeline.chunkPrompt).render(s))]
     }

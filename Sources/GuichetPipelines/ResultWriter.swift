@@ -14,7 +14,8 @@ struct ResultWriter {
     let model: String
 
     /// `rendered` is the transformed document in `format` (Markdown or text).
-    func write(_ rendered: Data, format: DocumentFormat) throws -> [URL] {
+    /// `structure`, when given, is what the DOCX is written from (a report built as structure).
+    func write(_ rendered: Data, format: DocumentFormat, structure given: StructuredDocument? = nil) throws -> [URL] {
         let dir = layout.jobDir(job.id).appendingPathComponent("result", isDirectory: true)
         // A re-run replaces the previous result entirely.
         try? FileManager.default.removeItem(at: dir)
@@ -26,7 +27,7 @@ struct ResultWriter {
             let data: Data
             switch kind {
             case .asRendered: data = rendered
-            case .docx: data = try DOCXWriter.data(structure(of: rendered, format: format), properties: properties())
+            case .docx: data = try DOCXWriter.data(given ?? structure(of: rendered, format: format), properties: properties())
             }
             try FileOperations.writeReplacing(data, to: url)
             written.append(url)

@@ -1,0 +1,67 @@
+import Foundation
+import GuichetCore
+
+/// A merged finding with every citation that supports it.
+struct Finding: Sendable, Equatable {
+    struct Citation: Sendable, Equatable {
+        var quote: String
+        var location: QuoteVerifier.Location?
+        var verified: Bool { location != nil }
+    }
+
+    var category: String
+    var statement: String
+    var citations: [Citation]
+    /// Order of first appearance in the document, the last tie-breaker when ranking.
+    var firstSeen: Int
+
+    var verifiedCount: Int { citations.filter(\.verified).count }
+}
+
+/// Merges the findings of all chunks: exact duplicates go, near-duplicates (same category,
+/// mostly the same words, or the same quote) become one finding that keeps all citations; then
+/// each category is ranked (verified first, most cited first, earliest first) and capped.
+enum FindingsMerger {
+    static func merge(_ items: [(RawFinding, QuoteVerifier.Location?)], categories: [String], cap: Int) -> [String: [Finding]] {
+        var merged: [Finding] = []
+        for (n, (raw, location)) in items.enumerated() {
+            let citation = Finding.Citation(quote: raw.quote, location: location)
+            let words = Self.words(raw.statement)
+            let quoteKey = Self.key(raw.quote)
+            if let i = merged.firstIndex(where: { f in
+                f.category == raw.category
+                    && (Self.similarity(Self.words(f.statement), words) >= 0.6
+                        || (!quoteKey.isEmpty && f.citations.contains { Self.key($0.quote) == quoteKey }))
+            }) {
+                if !merged[i].citations.contains(where: { Self.key($0.quote) == quoteKey }) {
+                    merged[i].citations.append(citation)
+                }
+            } else {
+                merged.append(Finding(category: raw.category, statement: raw.statement, citations: raw.quote.isEmpty ? [] : [citation], firstSeen: n))
+            }
+        }
+        var out: [String: [Finding]] = [:]
+        for c in categories {
+            let ranked = merged.filter { $0.category == c }.sorted { a, b in
+                if (a.verifiedCount > 0) != (b.verifiedCount > 0) { return a.verifiedCount > 0 }
+                if a.citations.count != b.citations.count { return a.citations.count > b.citations.count }
+                return a.firstSeen < b.firstSeen
+            }
+            out[c] = Array(ranked.prefix(cap))
+        }
+        return out
+    }
+
+    static func words(_ s: String) -> Set<String> {
+        Set(s.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).filter { $0.count >= 3 }.map(String.init))
+    }
+
+    static func similarity(_ a: Set<String>, _ b: Set<String>) -> Double {
+        guard !a.isEmpty || !b.isEmpty else { return 1 }
+        return Double(a.intersection(b).count) / Double(a.union(b).count)
+    }
+
+    static func key(_ quote: String) -> String {
+        String(QuoteVerifier.compact(QuoteVerifier.normalize(quote)))
+    }
+}

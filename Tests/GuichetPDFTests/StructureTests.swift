@@ -1,0 +1,115 @@
+import Foundation
+import GuichetDocumentModel
+import Testing
+@testable import GuichetPDF
+
+/// Structure rebuilding on real documents: column order, headings, tables, dehyphenation,
+/// running headers/footers.
+@Suite struct StructureTests {
+    static let tracemonkey = Result { try PDFReader.read(url: Corpus.url("pdfjs__tracemonkey.pdf")) }
+    static let ficoba = Result { try PDFReader.read(url: Corpus.url("apigouv__ProtocoleTechniqueFicoba3-v8.pdf")) }
+
+    func paragraphs(_ doc: StructuredDocument) -> [String] {
+        doc.blocks.compactMap { if case let .paragraph(t, _) = $0 { return t }; return nil }
+    }
+
+    @Test func twoColumnPaperReadsColumnByColumn() throws {
+        let doc = try Self.tracemonkey.get()
+        let paras = paragraphs(doc)
+        // The abstract (left column of page 1) is one paragraph, from its first to its last sentence,
+        // with nothing from the right column inside.
+        let abstract = try #require(paras.first { $0.hasPrefix("Dynamic languages such as JavaScript are more difficult to compile") })
+        #expect(abstract.contains("speedups of 10x and more for certain benchmark programs."))
+        #expect(!abstract.contains("Google Mail"))
+        // Line-end hyphenation inside the column is undone ("com-" + "pile").
+        #expect(abstract.contains("difficult to compile than statically typed ones"))
+        // A sentence cut at the bottom of the left column (a footnote sits below it) goes on at
+        // the top of the right column: one paragraph.
+        #expect(paras.contains { $0.contains("client-side web programming and is used for the application logic") })
+        // Page 2: the left column ends with "…compiler based on"; the right column resumes with
+        // "a set of industry benchmarks." after Figure 1, its caption and Figure 2's labels.
+        #expect(paras.contains { $0.contains("evaluate our dynamic compiler based on a set of industry benchmarks.") })
+        #expect(!paras.contains { $0.contains("based on loop") || $0.contains("based on ready") })
+        // Right column text keeps its own order.
+        #expect(paras.contains { $0.contains("Google Docs and Zimbra Collaboration Suite.") })
+    }
+
+    @Test func specKeepsHeadingsAndFieldTables() throws {
+        let doc = try Self.ficoba.get()
+        let headings = doc.blocks.compactMap { b -> (Int, String)? in
+            if case let .heading(level, text, _) = b { return (level, text) }; return nil
+        }
+        #expect(headings.contains { $0.0 == 2 && $0.1 == "1.1 Objet du document" })
+        #expect(headings.contains { $0.0 == 5 && $0.1 == "2.5.3.5.3 L’adresse" })
+        #expect(headings.count >= 60)
+        let tables = doc.blocks.compactMap { b -> [[String]]? in
+            if case let .table(rows, _, _) = b { return rows }; return nil
+        }
+        #expect(tables.count >= 40)
+        // The address field table of page 20 comes out row by row, cells dehyphenated.
+        #expect(tables.contains { $0.contains(["Libellé", "Caractéristiques", "Taille", "Typologie", "Observations"]) })
+        #expect(tables.contains { $0.contains(["codePaysResidence", "Numérique", "5", "obligatoire", "Code INSEE du pays de résidence"]) })
+        #expect(tables.contains { $0.contains { $0.first == "codeDepartementResidence" && $0.last == "Code INSEE du département de résidence" } })
+        // Page numbers (the only running text of this spec) are gone.
+        #expect(!doc.blocks.contains { b in
+            if case let .paragraph(t, _) = b { return t.allSatisfy(\.isNumber) }; return false
+        })
+    }
+
+    @Test func lineEndHyphenationIsUndone() throws {
+        // Source: page 20 of the spec breaks "er-" / "reurs" at a line end.
+        let layout = try Corpus.pdftotext(Corpus.url("apigouv__ProtocoleTechniqueFicoba3-v8.pdf"), layout: true)
+        #expect(layout[19].contains("des er-\n"))
+        let doc = try Self.ficoba.get()
+        #expect(paragraphs(doc).contains { $0.contains("des erreurs sur le serveurs") })
+        #expect(!paragraphs(doc).contains { $0.contains("er-reurs") || $0.contains("er- reurs") })
+    }
+
+    @Test func dehyphenatorKeepsRealCompounds() {
+        let j = Dehyphenator(vocabulary: ["information", "e-mail"])
+        #expect(j.join("une infor-", "mation utile") == "une information utile")
+        #expect(j.join("il peut-", "être") == "il peut-être")
+        #expect(j.join("c'est-à-", "dire") == "c'est-à-dire")
+        #expect(j.join("à Saint-", "Denis") == "à Saint-Denis")
+        #expect(j.join("par e-", "mail") == "par e-mail")
+        #expect(j.join("de 2019-", "2023") == "de 2019-2023")
+        #expect(j.join("une ligne", "suivante") == "une ligne suivante")
+    }
+
+    @Test func nonBreakingSpacesAreKept() {
+        let f = FontInfo(name: "Test", size: 10)
+        let text = Array("Article\u{00A0}1 :\u{202F}oui".unicodeScalars)
+        let glyphs = text.enumerated().map { i, s in Glyph(scalar: s, x1: Double(i) * 5, y1: 0, x2: Double(i) * 5 + 5, y2: 10, font: f) }
+        let words = PageLayout.words(from: glyphs).map(\.text)
+        #expect(words.joined(separator: " ").contains("Article\u{00A0}1"))
+        #expect(words.joined(separator: " ").contains(":\u{202F}oui"))
+    }
+
+    @Test func runningHeadersAndFootersAreRemoved() throws {
+        let url = Corpus.url("albert__JO-2023-06-21_decision-DINUM.pdf")
+        let analysis = try PDFReader.analyze(url: url, options: PDFReaderOptions())
+        #expect(analysis.removedRunningText.contains("JOURNAL OFFICIEL DE LA RÉPUBLIQUE FRANÇAISE"))
+        let all = analysis.document.blocks.map(Corpus.text(of:)).joined(separator: "\n")
+        #expect(!all.contains("JOURNAL OFFICIEL DE LA RÉPUBLIQUE FRANÇAISE"))
+        #expect(!all.contains("Texte 5 sur 95"))
+        #expect(all.contains("Délégation est donnée"))
+        // The same on the 22-page Chinese report: its running title and page numbers.
+        let cn = try PDFReader.analyze(url: Corpus.url("plumber__issue-67-example.pdf"), options: PDFReaderOptions())
+        let cnText = cn.document.blocks.map(Corpus.text(of:))
+        #expect(!cnText.contains { $0.contains("2018 年第一季度报告全文") && $0.count < 40 })
+        #expect(RunningTextFilter.isPageNumber("Page 3 / 12") && RunningTextFilter.isPageNumber("- 7 -"))
+        #expect(!RunningTextFilter.isPageNumber("Article 3"))
+    }
+
+    @Test func listsAndCodeAreRecognised() throws {
+        let jo = try PDFReader.read(url: Corpus.url("albert__JO-2023-06-21_decision-DINUM.pdf"))
+        #expect(jo.blocks.contains { b in
+            if case let .listItem(t, false, _, "–", 1) = b { return t.hasPrefix("M. Ishan Bhojwani") }; return false
+        })
+        let doc = try Self.ficoba.get()
+        #expect(doc.blocks.contains { b in
+            if case let .code(t, _) = b { return t.contains("\"erreur\"") && t.contains("\n") }; return false
+        })
+        #expect(doc.language == "fr")
+    }
+}
