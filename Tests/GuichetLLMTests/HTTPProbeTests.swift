@@ -25,10 +25,10 @@ struct HTTPProbeTests {
 
     @Test("hanging server → nil after the timeout")
     func hanging() async throws {
-        let server = try makeServer { _ in .hang(seconds: 10) }
+        let server = try makeServer { _ in .hang(seconds: 30) }
         defer { server.stop() }
         let (status, elapsed) = await measure { await HTTPProbe().get(url: "http://127.0.0.1:\(server.port)/slow", timeout: 0.3) }
         #expect(status == nil)
-        #expect(elapsed < 5)
+        #expect(elapsed < 20, "the 30 s hang was cut by the 0.3 s timeout")
     }
 }

@@ -3,7 +3,9 @@ import Testing
 @testable import GuichetPDF
 
 /// Every kind of bad input gets its own ``PDFError`` code (and never a crash).
-@Suite struct BadInputTests {
+// Serialized: poppler work is synchronous and would otherwise hold both threads of the
+// cooperative pool at once, stalling unrelated tests.
+@Suite(.serialized) struct BadInputTests {
     func expectError(_ code: PDFError.Code, _ url: URL, _ options: PDFReaderOptions = PDFReaderOptions()) -> PDFError? {
         do {
             _ = try PDFReader.read(url: url, options: options)

@@ -5,7 +5,9 @@ import Testing
 
 /// Structure rebuilding on real documents: column order, headings, tables, dehyphenation,
 /// running headers/footers.
-@Suite struct StructureTests {
+// Serialized: poppler work is synchronous and would otherwise hold both threads of the
+// cooperative pool at once, stalling unrelated tests.
+@Suite(.serialized) struct StructureTests {
     static let tracemonkey = Result { try PDFReader.read(url: Corpus.url("pdfjs__tracemonkey.pdf")) }
     static let ficoba = Result { try PDFReader.read(url: Corpus.url("apigouv__ProtocoleTechniqueFicoba3-v8.pdf")) }
 

@@ -5,7 +5,9 @@ import Testing
 
 /// Nothing may be lost or shuffled while rebuilding structure: the words of `pdftotext` (same
 /// poppler engine, flat text) must all come back, in the same order for prose.
-@Suite struct WordRecallTests {
+// Serialized: poppler work is synchronous and would otherwise hold both threads of the
+// cooperative pool at once, stalling unrelated tests.
+@Suite(.serialized) struct WordRecallTests {
     /// Readable corpus PDFs with the recall (multiset) and prose-order thresholds they must meet.
     /// Order is measured on prose blocks only (see ``orderRatio``).
     /// Measured (debug build, poppler 22.12): recall ≥ 0.995 everywhere except Arabic; prose order
