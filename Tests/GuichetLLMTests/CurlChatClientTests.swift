@@ -127,7 +127,7 @@ struct CurlChatClientTests {
         let client = makeClient(server, maxBackoff: 0.2)
         let (completion, elapsed) = try await measure { try await client.complete(request("capped")) }
         #expect(completion.attempts == 2)
-        #expect(elapsed < 20, "capped well below the 30 s asked (timings are loose on a loaded machine)")
+        #expect(elapsed < 20, "capped well below the 120 s asked (loose: the machine may be loaded)")
     }
 
     @Test("500 twice, then success")
