@@ -24,8 +24,9 @@ test: setup
 	$(SWIFT) build --build-tests
 	GUICHET_BIN="$$($(SWIFT) build --show-bin-path)/guichet" GUICHET_REQUIRE_MODEL=1 $(SWIFT) test
 
-## Benchmarks (figures printed, never asserted).
+## Benchmarks (figures printed, never asserted), side by side with pandoc and pdftotext.
 bench: deps
+	@command -v pandoc >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq --no-install-recommends pandoc >/dev/null || echo "pandoc missing: no side-by-side Markdown figure"; }
 	$(SWIFT) build -c release --product guichet-bench
 	"$$($(SWIFT) build -c release --show-bin-path)/guichet-bench"
 

@@ -53,12 +53,12 @@ let package = Package(
         ]),
         // The thin `guichet` command.
         .executableTarget(name: "guichet", dependencies: [
-            "GuichetDaemon", "GuichetCore", "GuichetConfig", "GuichetJobs",
+            "GuichetDaemon", "GuichetCore", "GuichetConfig", "GuichetJobs", "GuichetPipelines",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
         ]),
         // `make bench`: figures printed side by side, never asserted.
         .executableTarget(name: "guichet-bench", dependencies: [
-            "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetDocuments", "GuichetWatcher", "GuichetTestSupport", log,
+            "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetDocuments", "GuichetWatcher", "GuichetPDF", "GuichetTestSupport", log,
         ]),
         // An in-process fake OpenAI-compatible server for deterministic and fault tests.
         .target(name: "GuichetTestSupport", dependencies: [log]),

@@ -27,7 +27,7 @@ def main() -> int:
     p = xlc.CommonParams()
     p.model.path = args.model
     if args.alias:
-        p.model_alias = args.alias
+        p.model_alias = {args.alias}  # a set of names in this binding
     p.hostnames = [args.host]
     p.port = args.port
     p.n_parallel = args.parallel

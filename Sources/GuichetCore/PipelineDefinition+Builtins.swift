@@ -56,16 +56,19 @@ extension PipelineDefinition {
                 the text supports, and you answer with JSON only.{{instruction}}
                 """,
             chunkPrompt: """
-                Read this excerpt of a document and list the points it supports for a SWOT analysis.
-                Answer with JSON only, in exactly this shape:
-                {"items": [{"category": one of {{categories}}, "statement": "one short sentence in {{language}}", "quote": "the exact words of the excerpt that support the point"}]}
-                Rules: copy each quote character for character from the excerpt (at most 40 words); \
-                never invent a quote; at most 8 items; if the excerpt supports nothing, answer {"items": []}.
+                Read this excerpt of a document and list the points it supports for a SWOT analysis: \
+                strengths and weaknesses of the subject itself, opportunities and threats coming from \
+                its environment. Answer with JSON only, in exactly this shape:
+                {"items": [{"category": "weakness", "statement": "Le budget de fonctionnement reste contraint.", "quote": "le budget de fonctionnement reste contraint par la hausse des coûts"}]}
+                "category" is one of {{categories}}. Write each "statement" in {{language}}, as one \
+                short sentence. Copy each "quote" character for character from the excerpt (at most \
+                40 words); never invent a quote. At most 8 items. If the excerpt supports nothing, \
+                answer {"items": []}.
 
                 Excerpt:
                 {{text}}
                 """,
-            outputFormats: [.markdown, .docx], promptVersion: "swot-2", defaultLanguage: "fr",
+            outputFormats: [.markdown, .docx], promptVersion: "swot-3", defaultLanguage: "fr",
             outputSuffix: "swot")
         p.categories = [
             FindingCategory(id: "strength", labels: ["fr": "Forces", "en": "Strengths", "de": "Stärken", "es": "Fortalezas"]),

@@ -9,7 +9,10 @@ import Logging
 /// Reads a job's original into the segmented document the pipelines work on. Markdown and text
 /// are parsed as they are; a PDF is rebuilt as structure (headings, lists, tables, pages) and
 /// enters as Markdown, so every pipeline treats every format the same way.
-struct DocumentLoader {
+public struct DocumentLoader {
+    /// The text extracted from a structured input (PDF), kept in the job's folder.
+    public static let extractedSourceName = "source.md"
+
     let configuration: GuichetConfiguration
     let layout: StateLayout
     let logger: Logger
@@ -30,7 +33,10 @@ struct DocumentLoader {
         case .pdf:
             let structure = try await readPDF(url, job: job, pipeline: pipeline)
             logger.info("PDF rebuilt", metadata: ["guichet.pdf.blocks": "\(structure.blocks.count)"])
-            return try TextDocument(format: .markdown, text: structure.markdown())
+            let markdown = structure.markdown()
+            // What the pipeline worked on, for the reviewer to compare with the result.
+            try FileOperations.writeReplacing(Data(markdown.utf8), to: layout.jobDir(job.id).appendingPathComponent(Self.extractedSourceName))
+            return try TextDocument(format: .markdown, text: markdown)
         }
     }
 

@@ -4,6 +4,7 @@ import GuichetCore
 import GuichetDocuments
 import GuichetJobs
 import GuichetLLM
+import GuichetPDF
 import GuichetPipelines
 import GuichetStore
 import GuichetTestSupport
@@ -146,6 +147,38 @@ func markdown() throws {
     print("  pandoc -f markdown -t markdown: median \(f(theirs * 1000, 1)) ms → Guichet is \(f(theirs / ours, 1))× faster")
 }
 
+// 4. PDF structure rebuilding next to pdftotext, on the corpus's largest PDFs.
+func pdf() throws {
+    let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/corpus").standardizedFileURL
+    for name in ["apigouv__ProtocoleTechniqueFicoba3-v8.pdf", "pdfjs__tracemonkey.pdf"] {
+        let url = corpus.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else { print("pdf: \(name) not found, skipped"); continue }
+        var ours: [Double] = []
+        var blocks = 0
+        for _ in 0..<3 {
+            let t0 = Date()
+            blocks = try PDFReader.read(url: url, options: PDFReaderOptions()).blocks.count
+            ours.append(Date().timeIntervalSince(t0))
+        }
+        var theirs: [Double] = []
+        for _ in 0..<3 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+            p.arguments = ["-enc", "UTF-8", url.path, "/dev/null"]
+            let t0 = Date()
+            try p.run()
+            p.waitUntilExit()
+            theirs.append(Date().timeIntervalSince(t0))
+        }
+        let o = percentile(ours, 0.5), t = percentile(theirs, 0.5)
+        print("pdf: \(name): Guichet structure rebuild \(f(o, 3)) s (\(blocks) blocks) vs pdftotext \(f(t, 3)) s → \(f(o / t, 2))× pdftotext's time")
+    }
+    var usage = rusage()
+    getrusage(RUSAGE_SELF, &usage)
+    print("  peak memory of this bench process so far: \(usage.ru_maxrss / 1024) MB")
+}
+
 try markdown()
+try pdf()
 try await intakeLatency()
 try await fanOut()

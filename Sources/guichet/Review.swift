@@ -3,6 +3,7 @@ import Foundation
 import GuichetCore
 import GuichetDaemon
 import GuichetJobs
+import GuichetPipelines
 
 struct Review: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,7 +63,11 @@ struct Review: AsyncParsableCommand {
             let d = try Daemon(configuration: c, logger: global.logger(c, quiet: true))
             let jid = try await Review.jobID(id, d)
             guard let j = try await d.store.job(jid) else { throw ValidationError("no job \(id)") }
-            let source = try? readText(d, j.originalPath)
+            // For a PDF, the text the pipeline worked on (rebuilt from the PDF) is what compares.
+            let extracted = d.layout.jobDir(j.id).appendingPathComponent(DocumentLoader.extractedSourceName)
+            let source = FileManager.default.fileExists(atPath: extracted.path)
+                ? try? String(contentsOf: extracted, encoding: .utf8)
+                : (j.format == "pdf" ? nil : try? readText(d, j.originalPath))
             let result = try? j.resultPath.map { try readText(d, $0) } ?? nil
             if json { try JSONOut.print(JobJSON(j, sourceText: source ?? nil, resultText: result ?? nil)); return }
             print("\(j.id)  \(j.pipeline)  \(j.state.rawValue)  \(j.sourceName)")

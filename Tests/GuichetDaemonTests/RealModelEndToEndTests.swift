@@ -57,6 +57,75 @@ struct RealModelEndToEndTests {
         #expect(job.promptTokens > 0 && job.completionTokens > 0)
     }
 
+    @Test(.timeLimit(.minutes(15)))
+    func aFrenchPDFReportGetsASWOTWhoseVerifiedQuotesAreInThePDF() async throws {
+        let root = DaemonHarness.repoRoot
+        let port = 18000 + Int.random(in: 0..<1000)
+        let h = try DaemonHarness(toml: """
+            [llm]
+            backend = "bundled"
+            url = "http://127.0.0.1:\(port)/v1"
+            model = "qwen2.5-coder-1.5b-instruct"
+            request_timeout = 900
+            [llm.bundled]
+            python = "\(root.appendingPathComponent(".venv/bin/python").path)"
+            script = "\(root.appendingPathComponent("scripts/serve_model.py").path)"
+            model_path = "\(RealModel.path)"
+            port = \(port)
+            """)
+        let pdf = DaemonHarness.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/plumber__2023-06-20-PV.pdf")
+        try h.startDaemon()
+        defer { h.stopDaemon() }
+        try await h.wait("drop folders", timeout: 60) { FileManager.default.fileExists(atPath: h.watch.appendingPathComponent("swot").path) }
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try h.drop("pv.pdf", try Data(contentsOf: pdf), folder: "swot")
+        try await h.wait("awaiting review", timeout: 850) {
+            if let f = try await h.jobs(.failed).first { throw GuichetError(.internalError, "failed: \(f.failureReason ?? "")") }
+            return try await h.jobs(.awaitingReview).count == 1
+        }
+        let job = try #require(try await h.jobs(.awaitingReview).first)
+        #expect(job.model == "qwen2.5-coder-1.5b-instruct", "the bundled server reports the configured model name")
+        #expect(try h.cli(["review", "approve", job.id.rawValue, "--by", "test"]).status == 0)
+        let md = try String(contentsOf: h.output.appendingPathComponent("swot/pv.swot.md"), encoding: .utf8)
+        for quadrant in ["## Forces", "## Faiblesses", "## Opportunités", "## Menaces"] { #expect(md.contains(quadrant)) }
+        // The DOCX opens (it is a zip whose document part names the four quadrants).
+        let docx = h.output.appendingPathComponent("swot/pv.swot.docx")
+        let unzip = Process()
+        unzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        unzip.arguments = ["python3", "-c", "import sys,zipfile;print(zipfile.ZipFile(sys.argv[1]).read('word/document.xml').decode())", docx.path]
+        let out = Pipe()
+        unzip.standardOutput = out
+        try unzip.run()
+        let xml = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        unzip.waitUntilExit()
+        for quadrant in ["Forces", "Faiblesses", "Opportunités", "Menaces"] { #expect(xml.contains(quadrant)) }
+        // Every citation marked verified really is in the PDF, checked independently with
+        // pdftotext on letters and digits only (immune to line breaks and hyphenation).
+        let text = Self.letters(try pdftotext(pdf))
+        let verified = md.split(separator: "\n").filter { $0.contains("✓") }
+        for line in verified {
+            guard let open = line.range(of: "« "), let close = line.range(of: " »", range: open.upperBound..<line.endIndex) else { continue }
+            let quote = String(line[open.upperBound..<close.lowerBound])
+            #expect(text.contains(Self.letters(quote)), "verified quote not in the PDF: \(quote)")
+        }
+    }
+
+    static func letters(_ s: String) -> String {
+        String(s.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    }
+
+    func pdftotext(_ pdf: URL) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        p.arguments = ["-enc", "UTF-8", pdf.path, "-"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     func headings(_ s: String) -> [Substring] {
         s.split(separator: "\n").filter { $0.hasPrefix("#") }.map { $0.prefix(while: { $0 == "#" }) }
     }
