@@ -36,7 +36,7 @@ public struct DocumentLoader {
             let markdown = structure.markdown()
             // What the pipeline worked on, for the reviewer to compare with the result.
             try FileOperations.writeReplacing(Data(markdown.utf8), to: layout.jobDir(job.id).appendingPathComponent(Self.extractedSourceName))
-            return try TextDocument(format: .markdown, text: markdown)
+            return TextDocument(format: .markdown, text: markdown)
         }
     }
 

@@ -174,7 +174,7 @@ func pdf() throws {
         print("pdf: \(name): Guichet structure rebuild \(f(o, 3)) s (\(blocks) blocks) vs pdftotext \(f(t, 3)) s → \(f(o / t, 2))× pdftotext's time")
     }
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     print("  peak memory of this bench process so far: \(usage.ru_maxrss / 1024) MB")
 }
 
