@@ -178,7 +178,47 @@ func pdf() throws {
     print("  peak memory of this bench process so far: \(usage.ru_maxrss / 1024) MB")
 }
 
+// 5. SWOT of the 121-page French spec with a fake model answering JSON in 200 ms.
+func swot() async throws {
+    let width = 4, latency = 0.2
+    let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/corpus").standardizedFileURL
+    let pdfURL = corpus.appendingPathComponent("apigouv__ProtocoleTechniqueFicoba3-v8.pdf")
+    guard FileManager.default.fileExists(atPath: pdfURL.path) else { print("swot: corpus PDF not found, skipped"); return }
+    let server = try FakeOpenAIServer { r in
+        // Quote the excerpt's first words, so verification has real work to do.
+        let excerpt = (r.lastUserMessage ?? "").components(separatedBy: "Excerpt:\n").last ?? ""
+        let words = excerpt.split(whereSeparator: \.isWhitespace).prefix(8).joined(separator: " ")
+            .replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "\"", with: "")
+        return .chat(content: #"{"items": [{"category": "strength", "statement": "Point \#(r.index % 7)", "quote": "\#(words)"}]}"#, delay: latency)
+    }
+    server.start()
+    defer { server.stop() }
+    let (c, layout, store) = try sandbox {
+        $0.llm.backend = .remote
+        $0.llm.url = server.baseURL
+        $0.llm.maxConcurrentRequests = width
+    }
+    let file = layout.watchDir.appendingPathComponent("swot/ficoba.pdf")
+    try FileManager.default.copyItem(at: pdfURL, to: file)
+    _ = await Intake(configuration: c, layout: layout, store: store, logger: logger).take(DroppedFile(url: file, pipelineFolder: "swot"))
+    guard let job = try await store.claimNextQueued(now: Date()) else { fatalError("no job") }
+    var cc = LLMClientConfiguration(baseURL: server.baseURL)
+    cc.maxConcurrentRequests = width
+    let runner = JobRunner(configuration: c, layout: layout, store: store, client: CurlChatClient(configuration: cc, logger: logger), logger: logger)
+    let t0 = Date()
+    let outcome = await runner.run(job)
+    let elapsed = Date().timeIntervalSince(t0)
+    guard case .awaitingReview(let done) = outcome else { fatalError("swot bench did not finish: \(outcome)") }
+    let calls = server.chatRequests.count
+    let ideal = (Double(calls) / Double(width)).rounded(.up) * latency
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    print("swot: 121-page spec, \(calls) model calls at concurrency \(width), model latency \(Int(latency * 1000)) ms")
+    print("  total \(f(elapsed)) s (PDF rebuild, calls, verification, report) vs ideal \(f(ideal)) s for the calls → \(f(elapsed / ideal, 3))× (target ≤ 1.1×); \(done.flags.first ?? ""); peak memory \(usage.ru_maxrss / 1024) MB")
+}
+
 try markdown()
 try pdf()
+try await swot()
 try await intakeLatency()
 try await fanOut()
