@@ -80,6 +80,9 @@ public struct GuichetConfiguration: Sendable, Equatable {
         public var maxFileBytes = 20 * 1024 * 1024
         /// PDFs with more pages are refused with an explanation.
         public var maxPDFPages = 500
+        /// Below this much free space in the state or output directory, no new file is taken
+        /// (files wait in their drop folder); taking resumes by itself once space is back.
+        public var minFreeBytes: UInt64 = 100 * 1024 * 1024
         public init() {}
     }
 

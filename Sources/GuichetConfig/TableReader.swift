@@ -50,7 +50,8 @@ struct TableReader {
                         switch k {
                         case "max_file_mb": int(v, path, 1...10_000).map { c.limits.maxFileBytes = $0 * 1024 * 1024 }
                         case "max_pdf_pages": int(v, path, 1...100_000).map { c.limits.maxPDFPages = $0 }
-                        default: unknown(path, ["max_file_mb", "max_pdf_pages"])
+                        case "min_free_mb": int(v, path, 0...10_000_000).map { c.limits.minFreeBytes = UInt64($0) * 1024 * 1024 }
+                        default: unknown(path, ["max_file_mb", "max_pdf_pages", "min_free_mb"])
                         }
                     }
                 }

@@ -69,7 +69,8 @@ public struct Daemon: Sendable {
             var nlog = logger
             nlog[metadataKey: "guichet.component"] = "systemd"
             // Last in the list, so first to stop: STOPPING=1 goes out as shutdown begins.
-            let notifier = SystemdNotifier(store: store, readiness: supervisor, logger: nlog)
+            let intake = self.intake
+            let notifier = SystemdNotifier(store: store, readiness: supervisor, diskPressure: { intake.lowDiskSpace() }, logger: nlog)
             if let supervisor { services.append(supervisor) }
             services.append(makeWorker(client: client, readiness: supervisor))
             var wlog = logger

@@ -20,9 +20,12 @@ public final class SystemdNotifier: Service, CustomStringConvertible, @unchecked
     let store: any JobStore
     let readiness: (any ModelReadiness)?
     let logger: Logger
+    /// Reports disk pressure (from intake), shown in STATUS.
+    let diskPressure: (@Sendable () -> String?)?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, store: any JobStore,
-                readiness: (any ModelReadiness)?, logger: Logger) {
+                readiness: (any ModelReadiness)?, diskPressure: (@Sendable () -> String?)? = nil, logger: Logger) {
+        self.diskPressure = diskPressure
         self.socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         if let usec = environment["WATCHDOG_USEC"].flatMap(UInt64.init), usec > 0 {
             // Ping at half the watchdog period, as systemd recommends.
@@ -89,6 +92,8 @@ public final class SystemdNotifier: Service, CustomStringConvertible, @unchecked
 
     func status() async throws -> String {
         let c = try await store.countsByState()
-        return "\(c[.queued] ?? 0) queued, \(c[.processing] ?? 0) processing, \(c[.awaitingReview] ?? 0) awaiting review, \(c[.failed] ?? 0) failed"
+        let counts = "\(c[.queued] ?? 0) queued, \(c[.processing] ?? 0) processing, \(c[.awaitingReview] ?? 0) awaiting review, \(c[.failed] ?? 0) failed"
+        if let low = diskPressure?() { return "NOT TAKING FILES (disk space low: \(low)); " + counts }
+        return counts
     }
 }

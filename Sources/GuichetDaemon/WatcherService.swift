@@ -32,9 +32,11 @@ public struct WatcherService: Service, CustomStringConvertible {
         do {
           try await cancelWhenGracefulShutdown {
             try await watcher.run { file in
-                _ = await intake.take(DroppedFile(
+                let outcome = await intake.take(DroppedFile(
                     url: file.url, pipelineFolder: file.pipelineFolder, subfolders: file.subfolders,
                     isSymlink: file.isSymlink, detectedAt: file.detectedAt))
+                // Left where it is: the next rescan offers it again, once space is back.
+                if case .deferred = outcome { watcher.forget(file.url) }
             }
           }
         } catch is CancellationError {

@@ -14,6 +14,8 @@ public final class Intake: Sendable {
         case queued(Job)
         case refused(GuichetError)
         case ignored(String)
+        /// Not taken now (disk pressure): the file stays in its drop folder for later.
+        case deferred(String)
     }
 
     let configuration: GuichetConfiguration
@@ -38,6 +40,10 @@ public final class Intake: Sendable {
         let name = file.url.lastPathComponent
         var log = logger
         log[metadataKey: "guichet.pipeline"] = "\(pipeline.name)"
+        if let low = lowDiskSpace() {
+            log.warning("disk space low: files wait in their drop folders", metadata: ["guichet.disk": "\(low)"])
+            return .deferred(low)
+        }
         do {
             if let refusal = try check(file) {
                 await failures.refuse(file, pipeline: pipeline, error: refusal)
@@ -105,6 +111,18 @@ public final class Intake: Sendable {
         }
         return await take(DroppedFile(url: copy, pipelineFolder: pipeline.folder, subfolders: subfolders,
                                       isSymlink: (st.st_mode & S_IFMT) == S_IFLNK))
+    }
+
+    /// A description of the directory short of space, or nil when there is enough everywhere.
+    public func lowDiskSpace() -> String? {
+        let floor = configuration.limits.minFreeBytes
+        guard floor > 0 else { return nil }
+        for dir in [layout.stateDir, layout.outputDir] {
+            if let free = DiskSpace.available(at: dir), free < floor {
+                return "\(dir.path): \(free / 1_048_576) MB free, below the \(floor / 1_048_576) MB floor"
+            }
+        }
+        return nil
     }
 
     /// Refusals that need no reading of the content.

@@ -27,7 +27,7 @@ struct Submit: AsyncParsableCommand {
         case .refused(let e):
             FileHandle.standardError.write(Data("refused: \(e.userMessage)\n".utf8))
             throw ExitCode(1)
-        case .ignored(let why):
+        case .ignored(let why), .deferred(let why):
             FileHandle.standardError.write(Data("not taken: \(why)\n".utf8))
             throw ExitCode(1)
         }

@@ -94,3 +94,26 @@ struct IntakeTests {
         #expect(try String(contentsOf: s.failedDir().appendingPathComponent("x (2).odt"), encoding: .utf8) == "two")
     }
 }
+
+struct DiskPressureTests {
+    @Test func belowTheFloorFilesWaitInTheirDropFolderAndResumeByThemselves() async throws {
+        // A floor above any real free space stands for a full disk.
+        let full = try Sandbox { $0.limits.minFreeBytes = UInt64.max / 2 }
+        let f = try full.drop("attente.md", "texte")
+        guard case .deferred(let why) = await full.intake.take(f) else { Issue.record("not deferred"); return }
+        #expect(why.contains("below"))
+        #expect(FileManager.default.fileExists(atPath: f.url.path), "the file stays where the agent put it")
+        #expect(try await full.store.jobs(matching: .init()).isEmpty)
+        // Space is back (same directories, normal floor): the same file is taken.
+        let ok = try Sandbox.reopen(full, floor: 1)
+        guard case .queued = await ok.intake.take(f) else { Issue.record("not taken once space is back"); return }
+    }
+}
+
+extension Sandbox {
+    static func reopen(_ s: Sandbox, floor: UInt64) throws -> Sandbox {
+        var c = s.configuration
+        c.limits.minFreeBytes = floor
+        return try Sandbox(root: s.root, configuration: c)
+    }
+}

@@ -19,6 +19,7 @@ struct Sandbox {
         c.watchDir = root.appendingPathComponent("Watch").path
         c.outputDir = root.appendingPathComponent("Output").path
         c.stateDir = root.appendingPathComponent("state").path
+        c.limits.minFreeBytes = 0  // a nearly full test machine must not look like disk pressure
         edit(&c)
         configuration = c
         layout = StateLayout(c)

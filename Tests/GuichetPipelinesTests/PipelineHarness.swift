@@ -31,6 +31,7 @@ final class PipelineHarness: @unchecked Sendable {
         c.llm.maxAttempts = 2
         c.llm.requestTimeout = 5
         c.llm.retryDelay = 60
+        c.limits.minFreeBytes = 0
         edit(&c)
         configuration = c
         layout = StateLayout(c)
