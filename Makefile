@@ -19,10 +19,12 @@ setup: build model
 run: setup
 	$(SWIFT) run guichet run $(ARGS)
 
-## Set everything up, then run every test (the real local model included).
+## Set everything up, then run every test (the real local model included). Tests run one at a
+## time: several spawn the daemon, LibreOffice or the model, and on 2 cores parallel runs starve
+## each other into timeouts.
 test: setup
 	$(SWIFT) build --build-tests
-	GUICHET_BIN="$$($(SWIFT) build --show-bin-path)/guichet" GUICHET_REQUIRE_MODEL=1 $(SWIFT) test
+	GUICHET_BIN="$$($(SWIFT) build --show-bin-path)/guichet" GUICHET_REQUIRE_MODEL=1 $(SWIFT) test --no-parallel
 
 ## Benchmarks (figures printed, never asserted), side by side with pandoc and pdftotext.
 bench: deps

@@ -124,7 +124,7 @@ func measure<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
 }
 
 /// Polls `condition` every 10 ms for up to `timeout` seconds.
-func waitUntil(timeout: Double = 5, _ condition: () -> Bool) async -> Bool {
+func waitUntil(timeout: Double = 30, _ condition: () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if condition() { return true }
