@@ -25,12 +25,7 @@ struct FindingsStage: Sendable {
         let pipeline = builder.pipeline
         let categoryIDs = pipeline.categories.map(\.id)
         let chunks = Chunker(tokenBudget: runner.settings.chunkTokens).chunks(for: document)
-        let planned = chunks.map { ChunkRecord(jobID: job.id, index: $0.index, stage: Self.stage, source: $0.text) }
-        var stored = try await runner.store.planChunks(planned, for: job.id, stage: Self.stage)
-        if stored.map(\.source) != planned.map(\.source) {
-            try await runner.store.deleteChunks(of: job.id, stage: Self.stage)
-            stored = try await runner.store.planChunks(planned, for: job.id, stage: Self.stage)
-        }
+        let stored = try await runner.plan(job, stage: Self.stage, sources: chunks.map(\.text), logger)
         let pending = stored.filter { !$0.isDone }
         logger.info("findings stage", metadata: ["guichet.job.chunks": "\(stored.count)", "guichet.job.chunks_pending": "\(pending.count)"])
         try await FanOut.run(pending, width: runner.settings.maxConcurrency) { record in

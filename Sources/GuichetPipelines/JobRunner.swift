@@ -130,6 +130,18 @@ public struct JobRunner: Sendable {
         }
     }
 
+    /// The stored plan of a stage's chunks (with the answers already received), made from
+    /// `sources` the first time. If the cut changed since (chunk size reconfigured), the old plan
+    /// and its answers are dropped: they no longer line up with the document.
+    func plan(_ job: Job, stage: String, sources: [String], _ log: Logger) async throws -> [ChunkRecord] {
+        let planned = sources.enumerated().map { ChunkRecord(jobID: job.id, index: $0.offset, stage: stage, source: $0.element) }
+        let stored = try await store.planChunks(planned, for: job.id, stage: stage)
+        if stored.map(\.source) == planned.map(\.source) { return stored }
+        log.notice("chunk plan changed; discarding earlier answers", metadata: ["guichet.job.stage": "\(stage)"])
+        try await store.deleteChunks(of: job.id, stage: stage)
+        return try await store.planChunks(planned, for: job.id, stage: stage)
+    }
+
     func waitForModel(_ job: Job, reason: String, _ log: Logger, delay: Double? = nil) async -> Outcome {
         let at = Date().addingTimeInterval(delay ?? settings.retryDelay)
         do {

@@ -17,14 +17,7 @@ struct MapStage: Sendable {
     /// Returns the new text of each segment, and notes for the reviewer.
     func run() async throws -> ([Int: String], [String]) {
         let chunks = Chunker(tokenBudget: runner.settings.chunkTokens).chunks(for: document)
-        let planned = chunks.map { ChunkRecord(jobID: job.id, index: $0.index, stage: Self.stage, source: $0.text) }
-        var stored = try await runner.store.planChunks(planned, for: job.id, stage: Self.stage)
-        if stored.map(\.source) != planned.map(\.source) {
-            // The cut changed since the plan was stored (chunk size reconfigured): start over.
-            logger.notice("chunk plan changed; discarding earlier results")
-            try await runner.store.deleteChunks(of: job.id, stage: Self.stage)
-            stored = try await runner.store.planChunks(planned, for: job.id, stage: Self.stage)
-        }
+        let stored = try await runner.plan(job, stage: Self.stage, sources: chunks.map(\.text), logger)
         let pending = stored.filter { !$0.isDone }.map(\.index)
         logger.info("map stage", metadata: ["guichet.job.chunks": "\(chunks.count)", "guichet.job.chunks_pending": "\(pending.count)"])
         let byIndex = Dictionary(uniqueKeysWithValues: chunks.map { ($0.index, $0) })

@@ -67,12 +67,7 @@ struct ReduceStage: Sendable {
 
     /// Runs one stage's calls (resuming from stored answers) and returns the answers in order.
     func stage(_ name: String, sources: [String], messages: @escaping @Sendable (String) -> [ChatMessage]) async throws -> [String] {
-        let planned = sources.enumerated().map { ChunkRecord(jobID: job.id, index: $0.offset, stage: name, source: $0.element) }
-        var stored = try await runner.store.planChunks(planned, for: job.id, stage: name)
-        if stored.map(\.source) != planned.map(\.source) {
-            try await runner.store.deleteChunks(of: job.id, stage: name)
-            stored = try await runner.store.planChunks(planned, for: job.id, stage: name)
-        }
+        let stored = try await runner.plan(job, stage: name, sources: sources, logger)
         let pending = stored.filter { !$0.isDone }
         logger.info("stage", metadata: ["guichet.job.stage": "\(name)", "guichet.job.chunks": "\(stored.count)", "guichet.job.chunks_pending": "\(pending.count)"])
         try await FanOut.run(pending, width: runner.settings.maxConcurrency) { record in
