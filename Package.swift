@@ -35,6 +35,8 @@ let package = Package(
         .systemLibrary(name: "CZip", path: "Sources/CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         // DOCX packages: zip reading with limits, a writer with real styles, lists and tables.
         .target(name: "GuichetDOCX", dependencies: ["CZip", "GuichetDocumentModel"]),
+        // DOCX in, DOCX out: paragraphs as text with formatting markers, rewritten in place.
+        .target(name: "GuichetDOCXText", dependencies: ["GuichetDOCX", "CZip"]),
         // OpenAI-compatible chat client over libcurl: retries, timeouts, response validation.
         .target(name: "GuichetLLM", dependencies: ["CCurl", log]),
         // Markdown / text documents: parsing into segments, chunking, rendering back.
@@ -46,7 +48,7 @@ let package = Package(
         // The file-system workflow around jobs: intake, failures, review decisions, recovery.
         .target(name: "GuichetJobs", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", log]),
         // Pipelines at work: prompts, map and map-reduce over the chunks.
-        .target(name: "GuichetPipelines", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", "GuichetDOCX", "GuichetPDF", "GuichetJobs", "GuichetLLM", log]),
+        .target(name: "GuichetPipelines", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", "GuichetDOCX", "GuichetDOCXText", "GuichetPDF", "GuichetJobs", "GuichetLLM", log]),
         // Long-running services and their assembly.
         .target(name: "GuichetDaemon", dependencies: [
             "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetWatcher", log, lifecycle,
@@ -64,6 +66,7 @@ let package = Package(
         .target(name: "GuichetTestSupport", dependencies: [log]),
 
         .testTarget(name: "GuichetPDFTests", dependencies: ["GuichetPDF", "GuichetDocumentModel"]),
+        .testTarget(name: "GuichetDOCXTextTests", dependencies: ["GuichetDOCXText", "GuichetDOCX"]),
         .testTarget(name: "GuichetDOCXTests", dependencies: ["GuichetDOCX", "GuichetDocumentModel"]),
         .testTarget(name: "GuichetStoreTests", dependencies: ["GuichetStore", "GuichetCore"]),
         .testTarget(name: "GuichetConfigTests", dependencies: ["GuichetConfig", "GuichetCore"]),
@@ -72,7 +75,7 @@ let package = Package(
         .testTarget(name: "GuichetDocumentsTests", dependencies: ["GuichetDocuments", "GuichetDocumentModel"]),
         .testTarget(name: "GuichetWatcherTests", dependencies: ["GuichetWatcher", log]),
         .testTarget(name: "GuichetPipelinesTests", dependencies: [
-            "GuichetPipelines", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetDocuments", "GuichetDOCX", "GuichetTestSupport", log,
+            "GuichetPipelines", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetDocuments", "GuichetDOCX", "GuichetDOCXText", "GuichetTestSupport", log,
         ]),
         .testTarget(name: "GuichetDaemonTests", dependencies: [
             "GuichetDaemon", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetTestSupport", log,

@@ -3,6 +3,7 @@ public enum InputFormat: String, Sendable, Codable, CaseIterable {
     case markdown
     case plainText
     case pdf
+    case docx
 
     /// From a file extension, ignoring case; nil when unsupported.
     public init?(fileExtension ext: String) {
@@ -10,10 +11,11 @@ public enum InputFormat: String, Sendable, Codable, CaseIterable {
         case "md", "markdown", "mdown": self = .markdown
         case "txt", "text": self = .plainText
         case "pdf": self = .pdf
+        case "docx": self = .docx
         default: return nil
         }
     }
 
     /// For messages to people: `.md, .markdown, .txt, .pdf`.
-    public static let supportedExtensions = ".md, .markdown, .txt, .pdf"
+    public static let supportedExtensions = ".docx, .pdf, .md, .markdown, .txt"
 }

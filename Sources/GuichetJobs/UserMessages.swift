@@ -10,10 +10,10 @@ public enum UserMessages {
         let ext = (name as NSString).pathExtension.lowercased()
         let hint: String
         switch ext {
-        case "docx", "odt", "rtf":
-            hint = "Les fichiers .\(ext) ne sont pas encore pris en charge. Enregistrez le document en PDF, en texte (.txt) ou en Markdown (.md) puis déposez-le à nouveau."
+        case "odt", "rtf":
+            hint = "Les fichiers .\(ext) ne sont pas encore pris en charge. Enregistrez le document au format Word (.docx) ou PDF puis déposez-le à nouveau."
         case "doc":
-            hint = "L'ancien format Word .doc n'est pas pris en charge. Ouvrez le document dans Word ou LibreOffice, enregistrez-le en PDF, puis déposez-le à nouveau."
+            hint = "L'ancien format Word .doc n'est pas pris en charge. Ouvrez le document dans Word ou LibreOffice, enregistrez-le au format .docx, puis déposez-le à nouveau."
         default:
             hint = "Formats acceptés : \(supportedFormats). Enregistrez le document dans l'un de ces formats puis déposez-le à nouveau."
         }

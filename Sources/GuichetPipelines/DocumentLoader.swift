@@ -1,6 +1,7 @@
 import Foundation
 import GuichetConfig
 import GuichetCore
+import GuichetDOCXText
 import GuichetDocuments
 import GuichetJobs
 import GuichetPDF
@@ -17,12 +18,32 @@ public struct DocumentLoader {
     let layout: StateLayout
     let logger: Logger
 
-    func load(_ job: Job, pipeline: PipelineDefinition) async throws -> TextDocument {
+    /// A loaded input: the text the pipeline works on, and for a DOCX the package to rewrite.
+    struct Loaded {
+        var text: TextDocument
+        var docx: DOCXInput?
+    }
+
+    func load(_ job: Job, pipeline: PipelineDefinition) async throws -> Loaded {
+        if job.format == InputFormat.docx.rawValue {
+            let input = try DOCXInput.load(try layout.stateFile(job.originalPath))
+            // The paragraphs as the pipeline reads them, for the reviewer (markers removed).
+            let readable = input.sourceTexts.map { $0.replacingOccurrences(of: #"⟦\d+⟧"#, with: "", options: .regularExpression) }
+            try FileOperations.writeReplacing(Data((readable.joined(separator: "\n\n") + "\n").utf8),
+                                              to: layout.jobDir(job.id).appendingPathComponent(Self.extractedSourceName))
+            return Loaded(text: input.text, docx: input)
+        }
+        return Loaded(text: try await loadText(job, pipeline: pipeline), docx: nil)
+    }
+
+    func loadText(_ job: Job, pipeline: PipelineDefinition) async throws -> TextDocument {
         let url = try layout.stateFile(job.originalPath)
         guard let input = InputFormat(rawValue: job.format) else {
             throw UserMessages.unsupportedFormat(job.sourceName)
         }
         switch input {
+        case .docx:
+            return try DOCXInput.load(url).text
         case .markdown, .plainText:
             let data: Data
             do { data = try Data(contentsOf: url) } catch {

@@ -46,11 +46,13 @@ public struct JobRunner: Sendable {
         }
         let started = Date()
         do {
-            let document = try await DocumentLoader(configuration: configuration, layout: layout, logger: log).load(job, pipeline: pipeline)
+            let loaded = try await DocumentLoader(configuration: configuration, layout: layout, logger: log).load(job, pipeline: pipeline)
+            let document = loaded.text
             let builder = PromptBuilder(pipeline: pipeline, options: job.options)
-            let output: Data
+            var output: Data
             let outputFormat: DocumentFormat
             var structure: StructuredDocument?
+            var docxOutput: Data?
             var flags: [String] = []
             switch pipeline.mode {
             case .map:
@@ -58,6 +60,12 @@ public struct JobRunner: Sendable {
                 flags = f
                 output = try document.renderData(replacing: mapping)
                 outputFormat = document.format
+                if let docx = loaded.docx {
+                    let props = ResultWriter(layout: layout, job: job, pipeline: pipeline, builder: builder, model: settings.model).properties()
+                    let (data, docxFlags) = try docx.rewrite(mapping, properties: (props.title ?? job.sourceName, props.description ?? ""))
+                    docxOutput = data
+                    flags += docxFlags
+                }
             case .mapReduce:
                 output = Data(try await ReduceStage(runner: self, job: job, document: document, builder: builder, logger: log).run().utf8)
                 outputFormat = .markdown
@@ -70,7 +78,7 @@ public struct JobRunner: Sendable {
             }
             let current = try await store.job(job.id) ?? job
             let files = try ResultWriter(layout: layout, job: job, pipeline: pipeline, builder: builder,
-                                         model: current.model ?? settings.model).write(output, format: outputFormat, structure: structure)
+                                         model: current.model ?? settings.model).write(output, format: outputFormat, structure: structure, docx: docxOutput)
             let resultURL = files[0]
             let totals = try await store.job(job.id) ?? job
             let flagsCopy = flags

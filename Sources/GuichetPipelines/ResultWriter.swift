@@ -15,7 +15,8 @@ struct ResultWriter {
 
     /// `rendered` is the transformed document in `format` (Markdown or text).
     /// `structure`, when given, is what the DOCX is written from (a report built as structure).
-    func write(_ rendered: Data, format: DocumentFormat, structure given: StructuredDocument? = nil) throws -> [URL] {
+    /// `docx`, when given, is the input DOCX rewritten in place (the "same as input" result).
+    func write(_ rendered: Data, format: DocumentFormat, structure given: StructuredDocument? = nil, docx rewritten: Data? = nil) throws -> [URL] {
         let dir = layout.jobDir(job.id).appendingPathComponent("result", isDirectory: true)
         // A re-run replaces the previous result entirely.
         try? FileManager.default.removeItem(at: dir)
@@ -27,7 +28,7 @@ struct ResultWriter {
             let data: Data
             switch kind {
             case .asRendered: data = rendered
-            case .docx: data = try DOCXWriter.data(given ?? structure(of: rendered, format: format), properties: properties())
+            case .docx: data = try rewritten ?? DOCXWriter.data(given ?? structure(of: rendered, format: format), properties: properties())
             }
             try FileOperations.writeReplacing(data, to: url)
             written.append(url)
@@ -47,6 +48,8 @@ struct ResultWriter {
             case .sameAsInput:
                 if job.format == "pdf" {
                     out += [("md", .asRendered), ("docx", .docx)]
+                } else if job.format == "docx" {
+                    out.append(("docx", .docx))
                 } else {
                     out.append((job.sourceName.split(separator: ".").count > 1 ? (job.sourceName as NSString).pathExtension : renderedExt, .asRendered))
                 }

@@ -67,7 +67,7 @@ struct Review: AsyncParsableCommand {
             let extracted = d.layout.jobDir(j.id).appendingPathComponent(DocumentLoader.extractedSourceName)
             let source = FileManager.default.fileExists(atPath: extracted.path)
                 ? try? String(contentsOf: extracted, encoding: .utf8)
-                : (j.format == "pdf" ? nil : try? readText(d, j.originalPath))
+                : (j.format == "pdf" || j.format == "docx" ? nil : try? readText(d, j.originalPath))
             let result = try? j.resultPath.map { try readText(d, $0) } ?? nil
             if json { try JSONOut.print(JobJSON(j, sourceText: source ?? nil, resultText: result ?? nil)); return }
             print("\(j.id)  \(j.pipeline)  \(j.state.rawValue)  \(j.sourceName)")

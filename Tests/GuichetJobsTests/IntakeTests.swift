@@ -27,7 +27,7 @@ struct IntakeTests {
 
     @Test(arguments: [
         ("vide.md", "", "empty_file", "vide"),
-        ("rapport.docx", "PK", "unsupported_format", "pas encore pris en charge"),
+        ("rapport.odt", "PK", "unsupported_format", "pas encore pris en charge"),
         ("ancien.doc", "\u{D0}\u{CF}", "unsupported_format", "ancien format Word"),
         ("image.png", "PNG", "unsupported_format", "Formats acceptés"),
     ])

@@ -1,0 +1,73 @@
+import Foundation
+import GuichetCore
+import GuichetDOCX
+import GuichetDOCXText
+import GuichetPipelines
+import GuichetTestSupport
+import Testing
+
+/// DOCX in, DOCX out through a pipeline, with a fake model on 127.0.0.1.
+@Suite(.serialized) struct DOCXPipelineTests {
+    @Test func aWordLetterComesBackWithOnlyItsTextChanged() async throws {
+        let h = try PipelineHarness(behavior: upperCase)
+        let source = try PipelineHarness.corpus("cdtn__reclamation_des_heures_sup.docx")
+        let job = try await h.claim("réclamation.docx", source, sub: ["en"])
+        guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
+        #expect(done.resultPath?.hasSuffix("réclamation.en.docx") == true)
+        let out = try h.layout.stateFile(done.resultPath!)
+        let before = try DOCXTextDocument.load(url: h.failedDirSibling(source)).paragraphs
+        let after = try DOCXTextDocument.load(url: out).paragraphs
+        #expect(before.count == after.count)
+        for (b, a) in zip(before, after) {
+            #expect(a.text == b.text.uppercased(), "paragraph \(b.id)")
+        }
+        #expect(done.flags.isEmpty)
+        // Everything that is not text is byte-identical.
+        let inZip = try ZipReader(url: h.failedDirSibling(source)), outZip = try ZipReader(url: out)
+        for e in inZip.entries where !e.name.hasPrefix("word/document") && !e.name.hasPrefix("word/header") && !e.name.hasPrefix("word/footer") && e.name != "docProps/core.xml" {
+            #expect(try outZip.data(named: e.name) == inZip.data(named: e.name), "\(e.name)")
+        }
+        // Markers and code never reach the model as anything but placeholders.
+        #expect(!h.server.chatRequests.contains { ($0.lastUserMessage ?? "").contains("<w:") })
+    }
+
+    @Test func lostFormattingMarkersKeepTheParagraphAsItWasAndSaySo() async throws {
+        let h = try PipelineHarness(behavior: { r in
+            .chat(content: (r.lastUserMessage ?? "").replacingOccurrences(of: "⟦1⟧", with: "").uppercased())
+        })
+        let job = try await h.claim("lettre.docx", try PipelineHarness.corpus("cdtn__signalement_harcelement_sexuel.docx"))
+        guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
+        // The placeholder check keeps such paragraphs in their source text, and flags them.
+        #expect(done.flags.contains { $0.contains("éléments protégés") })
+        let after = try DOCXTextDocument.load(url: h.layout.stateFile(done.resultPath!)).paragraphs
+        #expect(after.contains { $0.text.contains("⟦1⟧") }, "paragraphs that kept their markers are intact")
+    }
+
+    @Test func trackedChangesAreAcceptedAndTheReviewerIsTold() async throws {
+        let h = try PipelineHarness(behavior: upperCase) { $0.chunking.maxTokens = 2000; $0.llm.maxConcurrentRequests = 4 }
+        let job = try await h.claim("suivi.docx", try PipelineHarness.corpus("nwe__bigfile-01.docx"), folder: "proofread")
+        guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
+        #expect(done.flags.contains { $0.contains("modifications suivies") })
+    }
+
+    @Test func anOldWordFileNamedDocxIsHandedBackWithAnExplanation() async throws {
+        let h = try PipelineHarness(behavior: upperCase)
+        var ole = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        ole.append(Data(repeating: 0, count: 4096))
+        let job = try await h.claim("ancien.docx", ole)
+        guard case .failed(_, let e) = await h.runner().run(job) else { Issue.record("not failed"); return }
+        #expect(e.code == .unsupportedFormat)
+        let note = try String(contentsOf: h.failedDir().appendingPathComponent("ancien.docx.error.txt"), encoding: .utf8)
+        #expect(note.contains(".docx"))
+        #expect(h.server.chatRequests.isEmpty)
+    }
+}
+
+extension PipelineHarness {
+    /// The corpus file written to a temporary path (ZipReader takes a path).
+    func failedDirSibling(_ data: Data) throws -> URL {
+        let url = root.appendingPathComponent("in-\(data.count).docx")
+        if !FileManager.default.fileExists(atPath: url.path) { try data.write(to: url) }
+        return url
+    }
+}
