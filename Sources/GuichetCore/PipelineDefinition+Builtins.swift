@@ -23,7 +23,8 @@ extension PipelineDefinition {
         promptVersion: "translate-1", languageFromSubfolder: true, defaultLanguage: "fr",
         outputSuffix: "{{language_code}}")
 
-    public static let proofread = PipelineDefinition(
+    public static let proofread: PipelineDefinition = {
+        var p = PipelineDefinition(
         name: "proofread", mode: .map,
         systemPrompt: """
             You are a careful proofreader for a French public administration. Correct only \
@@ -34,6 +35,10 @@ extension PipelineDefinition {
             """,
         chunkPrompt: "{{text}}",
         promptVersion: "proofread-1", outputSuffix: "corrige")
+        p.showsRevisions = true
+        p.maxChangedWordShare = 0.35
+        return p
+    }()
 
     public static let reformulate = PipelineDefinition(
         name: "reformulate", mode: .map,

@@ -62,6 +62,11 @@ public struct PipelineDefinition: Sendable, Codable, Equatable {
     public var maxItemsPerCategory: Int
     /// For `findings`: the report's title, per language code.
     public var reportTitle: [String: String]
+    /// Corrections, not rewrites: results are shown as revisions (tracked changes in DOCX,
+    /// CriticMarkup next to Markdown and text), and a paragraph whose share of changed words
+    /// passes `maxChangedWordShare` keeps its original text and is flagged.
+    public var showsRevisions: Bool
+    public var maxChangedWordShare: Double?
 
     public init(
         name: String, folder: String? = nil, mode: Mode, systemPrompt: String,
@@ -85,5 +90,7 @@ public struct PipelineDefinition: Sendable, Codable, Equatable {
         self.categories = []
         self.maxItemsPerCategory = 6
         self.reportTitle = [:]
+        self.showsRevisions = false
+        self.maxChangedWordShare = nil
     }
 }

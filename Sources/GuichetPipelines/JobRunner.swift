@@ -53,13 +53,29 @@ public struct JobRunner: Sendable {
             let outputFormat: DocumentFormat
             var structure: StructuredDocument?
             var docxOutput: Data?
+            var extras: [(String, Data)] = []
             var flags: [String] = []
             switch pipeline.mode {
             case .map:
-                let (mapping, f) = try await MapStage(runner: self, job: job, document: document, builder: builder, logger: log).run()
+                var (mapping, f) = try await MapStage(runner: self, job: job, document: document, builder: builder, logger: log).run()
                 flags = f
+                if let bound = pipeline.maxChangedWordShare {
+                    let (kept, guarded) = Corrections.guardRewrites(mapping, in: document, bound: bound)
+                    mapping = kept
+                    flags += guarded
+                }
                 output = try document.renderData(replacing: mapping)
                 outputFormat = document.format
+                if pipeline.showsRevisions {
+                    let corrections = Corrections.list(mapping, in: document)
+                    let enc = JSONEncoder()
+                    enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    try FileOperations.writeReplacing(try enc.encode(corrections), to: layout.jobDir(job.id).appendingPathComponent(Self.correctionsFileName))
+                    flags.insert("\(corrections.count) correction(s).", at: 0)
+                    if loaded.docx == nil {
+                        extras.append(("critic", try document.renderData(replacing: criticMapping(mapping, document))))
+                    }
+                }
                 if let docx = loaded.docx {
                     let props = ResultWriter(layout: layout, job: job, pipeline: pipeline, builder: builder, model: settings.model).properties()
                     let (data, docxFlags) = try docx.rewrite(mapping, properties: (props.title ?? job.sourceName, props.description ?? ""))
@@ -78,7 +94,7 @@ public struct JobRunner: Sendable {
             }
             let current = try await store.job(job.id) ?? job
             let files = try ResultWriter(layout: layout, job: job, pipeline: pipeline, builder: builder,
-                                         model: current.model ?? settings.model).write(output, format: outputFormat, structure: structure, docx: docxOutput)
+                                         model: current.model ?? settings.model).write(output, format: outputFormat, structure: structure, docx: docxOutput, extras: extras)
             let resultURL = files[0]
             let totals = try await store.job(job.id) ?? job
             let flagsCopy = flags
@@ -136,6 +152,22 @@ public struct JobRunner: Sendable {
         case .unsupportedFormat: return .unsupportedFormat
         default: return .init(rawValue: "document_\(e.code.rawValue)")
         }
+    }
+
+    /// The corrections of a proofreading job, for review (`[Correction]` as JSON).
+    public static let correctionsFileName = "corrections.json"
+
+    /// Each changed passage as CriticMarkup; a passage whose markup would break its protected
+    /// parts (a link the model moved) is shown corrected, without markup.
+    func criticMapping(_ mapping: [Int: String], _ document: TextDocument) -> [Int: String] {
+        let sources = Dictionary(uniqueKeysWithValues: document.segments.map { ($0.id, $0.text) })
+        var out = mapping
+        for (id, text) in mapping {
+            guard let source = sources[id], source != text else { continue }
+            let critic = Corrections.criticMarkup(source, text)
+            if case .success = document.restorePlaceholders(segmentID: id, in: critic) { out[id] = critic }
+        }
+        return out
     }
 
     /// The stored plan of a stage's chunks (with the answers already received), made from

@@ -16,7 +16,10 @@ struct ResultWriter {
     /// `rendered` is the transformed document in `format` (Markdown or text).
     /// `structure`, when given, is what the DOCX is written from (a report built as structure).
     /// `docx`, when given, is the input DOCX rewritten in place (the "same as input" result).
-    func write(_ rendered: Data, format: DocumentFormat, structure given: StructuredDocument? = nil, docx rewritten: Data? = nil) throws -> [URL] {
+    /// `extras` are further renderings in the rendered format, named `<name>.<infix>.<ext>`
+    /// (the CriticMarkup view of a proofreading).
+    func write(_ rendered: Data, format: DocumentFormat, structure given: StructuredDocument? = nil, docx rewritten: Data? = nil,
+               extras: [(String, Data)] = []) throws -> [URL] {
         let dir = layout.jobDir(job.id).appendingPathComponent("result", isDirectory: true)
         // A re-run replaces the previous result entirely.
         try? FileManager.default.removeItem(at: dir)
@@ -30,6 +33,12 @@ struct ResultWriter {
             case .asRendered: data = rendered
             case .docx: data = try rewritten ?? DOCXWriter.data(given ?? structure(of: rendered, format: format), properties: properties())
             }
+            try FileOperations.writeReplacing(data, to: url)
+            written.append(url)
+        }
+        let ext = written.first.map { $0.pathExtension } ?? (format == .markdown ? "md" : "txt")
+        for (infix, data) in extras {
+            let url = dir.appendingPathComponent(builder.outputName(sourceName: job.sourceName, outputExtension: "\(infix).\(ext)"))
             try FileOperations.writeReplacing(data, to: url)
             written.append(url)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GuichetCore
+import GuichetPipelines
 
 /// The JSON shape of a job in `--json` outputs (stable keys, snake_case).
 struct JobJSON: Encodable {
@@ -26,8 +27,10 @@ struct JobJSON: Encodable {
     var comment: String?
     var source_text: String?
     var result_text: String?
+    var corrections: [Correction]?
 
-    init(_ j: Job, sourceText: String? = nil, resultText: String? = nil) {
+    init(_ j: Job, sourceText: String? = nil, resultText: String? = nil, corrections: [Correction]? = nil) {
+        self.corrections = corrections
         id = j.id.rawValue
         pipeline = j.pipeline
         state = j.state.rawValue

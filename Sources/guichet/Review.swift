@@ -69,11 +69,18 @@ struct Review: AsyncParsableCommand {
                 ? try? String(contentsOf: extracted, encoding: .utf8)
                 : (j.format == "pdf" || j.format == "docx" ? nil : try? readText(d, j.originalPath))
             let result = try? j.resultPath.map { try readText(d, $0) } ?? nil
-            if json { try JSONOut.print(JobJSON(j, sourceText: source ?? nil, resultText: result ?? nil)); return }
+            let corrections = Correction.stored(inJobDir: d.layout.jobDir(j.id))
+            if json { try JSONOut.print(JobJSON(j, sourceText: source ?? nil, resultText: result ?? nil, corrections: corrections)); return }
             print("\(j.id)  \(j.pipeline)  \(j.state.rawValue)  \(j.sourceName)")
             print("model: \(j.model ?? "-")  prompt: \(j.promptVersion ?? "-")  tokens: \(j.promptTokens) in / \(j.completionTokens) out")
             if let r = j.failureReason { print("failure: \(r)") }
             for f in j.flags { print("⚑ \(f)") }
+            if !corrections.isEmpty {
+                print("\n\(corrections.count) correction(s):")
+                for c in corrections {
+                    print("  [\(c.passage)] « \(c.before) » → « \(c.after) »   (\(c.context))")
+                }
+            }
             guard let src = source ?? nil else { print("(source no longer in the state directory)"); return }
             guard let res = result ?? nil else { print("(no result yet)"); return }
             print("")
