@@ -67,6 +67,7 @@ let package = Package(
 
         .testTarget(name: "GuichetPDFTests", dependencies: ["GuichetPDF", "GuichetDocumentModel"]),
         .testTarget(name: "GuichetDOCXTextTests", dependencies: ["GuichetDOCXText", "GuichetDOCX"]),
+        .testTarget(name: "GuichetDOCXRevisionTests", dependencies: ["GuichetDOCXText", "GuichetDOCX"]),
         .testTarget(name: "GuichetDOCXTests", dependencies: ["GuichetDOCX", "GuichetDocumentModel"]),
         .testTarget(name: "GuichetStoreTests", dependencies: ["GuichetStore", "GuichetCore"]),
         .testTarget(name: "GuichetConfigTests", dependencies: ["GuichetConfig", "GuichetCore"]),

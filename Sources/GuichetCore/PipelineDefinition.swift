@@ -67,6 +67,8 @@ public struct PipelineDefinition: Sendable, Codable, Equatable {
     /// passes `maxChangedWordShare` keeps its original text and is flagged.
     public var showsRevisions: Bool
     public var maxChangedWordShare: Double?
+    /// The author of tracked changes in DOCX results.
+    public var revisionAuthor: String
 
     public init(
         name: String, folder: String? = nil, mode: Mode, systemPrompt: String,
@@ -92,5 +94,6 @@ public struct PipelineDefinition: Sendable, Codable, Equatable {
         self.reportTitle = [:]
         self.showsRevisions = false
         self.maxChangedWordShare = nil
+        self.revisionAuthor = "Guichet"
     }
 }

@@ -13,12 +13,12 @@ public final class DOCXTextDocument {
     /// The text parts read, in the order their paragraphs are listed.
     public var textPartNames: [String] { parts.map(\.name) }
 
-    private let original: Data
-    private let parts: [TextPart]
+    let original: Data
+    let parts: [TextPart]
     /// Paragraph id → (part index, paragraph index in that part).
-    private let locations: [(part: Int, paragraph: Int)]
-    private var properties: CoreProperties?
-    private let hasCoreProperties: Bool
+    let locations: [(part: Int, paragraph: Int)]
+    var properties: CoreProperties?
+    let hasCoreProperties: Bool
 
     private init(original: Data, parts: [TextPart], hasCoreProperties: Bool) {
         self.original = original
@@ -149,7 +149,7 @@ public final class DOCXTextDocument {
         return (data, DOCXRewriteReport(flattened: flattened, trackedChangesAccepted: accepted))
     }
 
-    private func coreXML() throws(DOCXTextError) -> [UInt8] {
+    func coreXML() throws(DOCXTextError) -> [UInt8] {
         let dir = try PrivateDirectory()
         defer { dir.remove() }
         let copy = dir.url.appendingPathComponent("input.docx")

@@ -1,6 +1,13 @@
-/// A word-level diff: tokens are words (letters and digits), whitespace runs, placeholders
-/// (`⟦n⟧`) and single punctuation marks, compared with the standard library's Myers
-/// difference. Provisional: the revisions writer brings the full version.
+import Foundation
+
+/// A word-level diff for proofreading: what a correction changed, as runs of unchanged,
+/// deleted and inserted text that together cover both texts exactly (whitespace included).
+///
+/// Tokens are words (letters, digits, combining marks), single punctuation or symbol
+/// characters, runs of ordinary spaces, and — each on its own — no-break spaces (U+00A0,
+/// U+202F, U+2007), tabs and line breaks, so French typography changes ("mot :" →
+/// "mot\u{202F}:") and apostrophe changes (' → ’) show as changes of their own. A `⟦n⟧`
+/// formatting marker is one token. Tokens are compared exactly (no normalization).
 public enum WordDiff {
     public enum Edit: Sendable, Equatable {
         case same(String)
@@ -8,76 +15,179 @@ public enum WordDiff {
         case insert(String)
     }
 
-    public static func tokens(_ s: String) -> [String] {
-        var out: [String] = []
-        var cur = ""
-        var kind = 0  // 1 word, 2 space
-        var inPlaceholder = false
-        for c in s {
-            if inPlaceholder {
-                cur.append(c)
-                if c == "⟧" { out.append(cur); cur = ""; inPlaceholder = false; kind = 0 }
-                continue
-            }
-            if c == "⟦" {
-                if !cur.isEmpty { out.append(cur) }
-                cur = String(c)
-                inPlaceholder = true
-                continue
-            }
-            let k = c.isLetter || c.isNumber ? 1 : (c.isWhitespace ? 2 : 3)
-            if k == 3 {
-                if !cur.isEmpty { out.append(cur); cur = "" }
-                out.append(String(c))
-                kind = 0
-                continue
-            }
-            if k != kind, !cur.isEmpty { out.append(cur); cur = "" }
-            cur.append(c)
-            kind = k
-        }
-        if !cur.isEmpty { out.append(cur) }
-        return out
-    }
+    /// Above this edit distance (in tokens) the texts are reported as one whole replacement.
+    public static let maxEditDistance = 2_000
 
+    /// The edits turning `old` into `new`. In a changed stretch, the deletion comes before the
+    /// insertion; consecutive edits of one kind are merged. Identical texts give only `.same`
+    /// (or nothing for two empty texts).
     public static func diff(_ old: String, _ new: String) -> [Edit] {
-        let a = tokens(old), b = tokens(new)
-        let d = b.difference(from: a)
-        var removed = Set<Int>(), inserted = Set<Int>()
-        for change in d {
-            switch change {
-            case .remove(let o, _, _): removed.insert(o)
-            case .insert(let o, _, _): inserted.insert(o)
+        if old == new { return old.isEmpty ? [] : [.same(old)] }
+        let a = tokens(old)
+        let b = tokens(new)
+        // Tokens as integers: comparisons in the O(ND) loop stay cheap.
+        var ids: [String: Int] = [:]
+        let ia = a.map { token in ids[token] ?? { ids[token] = ids.count; return ids.count - 1 }() }
+        let ib = b.map { token in ids[token] ?? { ids[token] = ids.count; return ids.count - 1 }() }
+        var ops: [(kind: Int, token: String)] = []  // 0 same, 1 delete, 2 insert
+        var prefix = 0
+        while prefix < ia.count, prefix < ib.count, ia[prefix] == ib[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < ia.count - prefix, suffix < ib.count - prefix,
+              ia[ia.count - 1 - suffix] == ib[ib.count - 1 - suffix] { suffix += 1 }
+        for k in 0..<prefix { ops.append((0, a[k])) }
+        let midA = Array(ia[prefix..<(ia.count - suffix)])
+        let midB = Array(ib[prefix..<(ib.count - suffix)])
+        if let script = myers(midA, midB, maxD: maxEditDistance) {
+            var i = prefix, j = prefix
+            for op in script {
+                switch op {
+                case 0: ops.append((0, a[i])); i += 1; j += 1
+                case 1: ops.append((1, a[i])); i += 1
+                default: ops.append((2, b[j])); j += 1
+                }
             }
+        } else {
+            for k in prefix..<(a.count - suffix) { ops.append((1, a[k])) }
+            for k in prefix..<(b.count - suffix) { ops.append((2, b[k])) }
         }
-        var edits: [Edit] = []
-        func push(_ e: Edit) {
-            switch (edits.last, e) {
-            case (.same(let x)?, .same(let y)): edits[edits.count - 1] = .same(x + y)
-            case (.delete(let x)?, .delete(let y)): edits[edits.count - 1] = .delete(x + y)
-            case (.insert(let x)?, .insert(let y)): edits[edits.count - 1] = .insert(x + y)
-            default: edits.append(e)
-            }
-        }
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if i < a.count, removed.contains(i) { push(.delete(a[i])); i += 1; continue }
-            if j < b.count, inserted.contains(j) { push(.insert(b[j])); j += 1; continue }
-            if i < a.count { push(.same(a[i])) }
-            i += 1
-            j += 1
-        }
-        return edits
+        for k in (a.count - suffix)..<a.count { ops.append((0, a[k])) }
+        return merge(ops)
     }
 
-    /// Share of the old text's words deleted or replaced.
+    /// Share (0…1) of `old`'s words that the correction deleted or replaced; 0 when `old` has
+    /// no words. Whitespace and punctuation changes do not count.
     public static func changedWordShare(_ old: String, _ new: String) -> Double {
-        let words = tokens(old).filter { $0.first?.isLetter == true || $0.first?.isNumber == true }.count
-        guard words > 0 else { return 0 }
+        let total = tokens(old).filter(isWord).count
+        guard total > 0 else { return 0 }
         var changed = 0
-        for e in diff(old, new) {
-            if case .delete(let s) = e { changed += tokens(s).filter { $0.first?.isLetter == true || $0.first?.isNumber == true }.count }
+        for case .delete(let text) in diff(old, new) { changed += tokens(text).filter(isWord).count }
+        return Double(changed) / Double(total)
+    }
+
+    // MARK: - Tokens
+
+    private enum Class: Equatable { case word, space, single }
+
+    /// Splits `text` into tokens whose concatenation is `text`.
+    public static func tokens(_ text: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        var currentClass: Class?
+        var rest = Substring(text)
+        while let c = rest.first {
+            // A formatting marker `⟦n⟧` is one token.
+            if c == "⟦", let close = rest.firstIndex(of: "⟧") {
+                let inner = rest[rest.index(after: rest.startIndex)..<close]
+                if !inner.isEmpty, inner.count <= 6, inner.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    if !current.isEmpty { tokens.append(current); current = "" }
+                    currentClass = nil
+                    tokens.append(String(rest[...close]))
+                    rest = rest[rest.index(after: close)...]
+                    continue
+                }
+            }
+            let k = classify(c)
+            if k == .single || k != currentClass {
+                if !current.isEmpty { tokens.append(current) }
+                current = ""
+            }
+            current.append(c)
+            currentClass = k
+            rest = rest.dropFirst()
         }
-        return Double(changed) / Double(words)
+        if !current.isEmpty { tokens.append(current) }
+        return tokens
+    }
+
+    private static func classify(_ c: Character) -> Class {
+        if c.isLetter || c.isNumber { return .word }
+        if let s = c.unicodeScalars.first, c.unicodeScalars.count == 1, s == " " { return .space }
+        // Other whitespace (no-break spaces, tabs, line breaks, thin spaces), punctuation and
+        // symbols: one token per character.
+        if c.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .nonspacingMark }) { return .word }
+        return .single
+    }
+
+    private static func isWord(_ token: String) -> Bool {
+        guard let c = token.first else { return false }
+        return c.isLetter || c.isNumber
+    }
+
+    // MARK: - Myers O(ND)
+
+    /// The shortest edit script (0 same, 1 delete, 2 insert) or nil when it is longer than `maxD`.
+    private static func myers(_ a: [Int], _ b: [Int], maxD: Int) -> [UInt8]? {
+        let n = a.count, m = b.count
+        if n == 0 { return Array(repeating: 2, count: m) }
+        if m == 0 { return Array(repeating: 1, count: n) }
+        let limit = min(n + m, maxD)
+        let offset = limit + 1
+        var v = Array(repeating: 0, count: 2 * limit + 3)
+        var trace: [[Int]] = []
+        var found = false
+        outer: for d in 0...limit {
+            trace.append(v)
+            var k = -d
+            while k <= d {
+                var x: Int
+                if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
+                    x = v[offset + k + 1]
+                } else {
+                    x = v[offset + k - 1] + 1
+                }
+                var y = x - k
+                while x < n, y < m, a[x] == b[y] { x += 1; y += 1 }
+                v[offset + k] = x
+                if x >= n, y >= m { found = true; break outer }
+                k += 2
+            }
+        }
+        guard found else { return nil }
+        // Backtrack through the saved frontiers.
+        var script: [UInt8] = []
+        var x = n, y = m
+        for d in stride(from: trace.count - 1, through: 0, by: -1) {
+            let vd = trace[d]
+            let k = x - y
+            if d == 0 {
+                while x > 0 && y > 0 { script.append(0); x -= 1; y -= 1 }
+                break
+            }
+            let prevK: Int
+            if k == -d || (k != d && vd[offset + k - 1] < vd[offset + k + 1]) { prevK = k + 1 } else { prevK = k - 1 }
+            let prevX = vd[offset + prevK]
+            let prevY = prevX - prevK
+            while x > prevX && y > prevY { script.append(0); x -= 1; y -= 1 }
+            script.append(prevK == k + 1 ? 2 : 1)
+            x = prevX; y = prevY
+        }
+        return script.reversed()
+    }
+
+    /// Merges token operations: in each changed stretch, deletions first then insertions.
+    private static func merge(_ ops: [(kind: Int, token: String)]) -> [Edit] {
+        var edits: [Edit] = []
+        var same = "", deleted = "", inserted = ""
+        func flushChange() {
+            if !deleted.isEmpty { edits.append(.delete(deleted)); deleted = "" }
+            if !inserted.isEmpty { edits.append(.insert(inserted)); inserted = "" }
+        }
+        for op in ops {
+            switch op.kind {
+            case 0:
+                flushChange()
+                same += op.token
+            case 1:
+                if !same.isEmpty { edits.append(.same(same)); same = "" }
+                deleted += op.token
+            default:
+                if !same.isEmpty { edits.append(.same(same)); same = "" }
+                inserted += op.token
+            }
+        }
+        flushChange()
+        if !same.isEmpty { edits.append(.same(same)) }
+        return edits
     }
 }

@@ -42,7 +42,9 @@ struct DOCXInput {
     }
 
     /// The new package: every paragraph whose text changed is rewritten, the rest is untouched.
-    func rewrite(_ mapping: [Int: String], properties: (title: String, description: String)) throws -> (Data, [String]) {
+    /// With `asRevisions`, changes are written as tracked changes by `author` (proofreading).
+    func rewrite(_ mapping: [Int: String], properties: (title: String, description: String),
+                 asRevisions: Bool = false, author: String = "Guichet") throws -> (Data, [String]) {
         var cleaned: [Int: String] = [:]
         for (id, t) in mapping { cleaned[id] = Self.clean(t) }
         let rendered = try text.render(replacing: cleaned)
@@ -58,7 +60,7 @@ struct DOCXInput {
         package.setProperties(title: properties.title, description: properties.description, lastModifiedBy: "Guichet", keywords: ["Guichet"])
         let result: (data: Data, report: DOCXRewriteReport)
         do {
-            result = try package.rewrite(newTexts)
+            result = asRevisions ? try package.rewriteAsRevisions(newTexts, author: author, date: Date()) : try package.rewrite(newTexts)
         } catch {
             throw GuichetError(Self.code(error), error.message, userMessage: error.userMessageFR)
         }

@@ -78,7 +78,8 @@ public struct JobRunner: Sendable {
                 }
                 if let docx = loaded.docx {
                     let props = ResultWriter(layout: layout, job: job, pipeline: pipeline, builder: builder, model: settings.model).properties()
-                    let (data, docxFlags) = try docx.rewrite(mapping, properties: (props.title ?? job.sourceName, props.description ?? ""))
+                    let (data, docxFlags) = try docx.rewrite(mapping, properties: (props.title ?? job.sourceName, props.description ?? ""),
+                                                             asRevisions: pipeline.showsRevisions, author: pipeline.revisionAuthor)
                     docxOutput = data
                     flags += docxFlags
                 }

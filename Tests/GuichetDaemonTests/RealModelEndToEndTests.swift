@@ -110,6 +110,58 @@ struct RealModelEndToEndTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(10)))
+    func plantedFrenchErrorsComeBackAsCorrections() async throws {
+        let root = DaemonHarness.repoRoot
+        let port = 18000 + Int.random(in: 0..<1000)
+        let h = try DaemonHarness(toml: """
+            [llm]
+            backend = "bundled"
+            url = "http://127.0.0.1:\(port)/v1"
+            request_timeout = 600
+            [llm.bundled]
+            python = "\(root.appendingPathComponent(".venv/bin/python").path)"
+            script = "\(root.appendingPathComponent("scripts/serve_model.py").path)"
+            model_path = "\(RealModel.path)"
+            port = \(port)
+            """)
+        try h.startDaemon()
+        defer { h.stopDaemon() }
+        try await h.wait("drop folders", timeout: 60) { FileManager.default.fileExists(atPath: h.watch.appendingPathComponent("proofread").path) }
+        try await Task.sleep(for: .milliseconds(300))
+        let text = "Les enfant sont aller a l'école hier matin avec leur parant.\n"
+        _ = try h.drop("mot.txt", Data(text.utf8), folder: "proofread")
+        try await h.wait("awaiting review", timeout: 550) {
+            if let f = try await h.jobs(.failed).first { throw GuichetError(.internalError, "failed: \(f.failureReason ?? "")") }
+            return try await h.jobs(.awaitingReview).count == 1
+        }
+        let job = try #require(try await h.jobs(.awaitingReview).first)
+        let show = try h.cli(["review", "show", job.id.rawValue, "--json"])
+        let item = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]
+        let corrections = item?["corrections"] as? [[String: Any]] ?? []
+        #expect(!corrections.isEmpty, "the model corrected at least one planted error: \(show.stdout)")
+        #expect(try h.cli(["review", "approve", job.id.rawValue, "--by", "test"]).status == 0)
+        let clean = try String(contentsOf: h.output.appendingPathComponent("proofread/mot.corrige.txt"), encoding: .utf8)
+        let critic = try String(contentsOf: h.output.appendingPathComponent("proofread/mot.corrige.critic.txt"), encoding: .utf8)
+        #expect(critic.contains("{~~") || critic.contains("{++") || critic.contains("{--"))
+        // Accepting every CriticMarkup change gives the clean text.
+        #expect(Self.acceptAll(critic) == clean)
+        #expect(clean != text && Lang.score(clean, Lang.french) > 3)
+    }
+
+    /// Accepts every CriticMarkup change, read independently of the code that wrote them.
+    static func acceptAll(_ s: String) -> String {
+        var out = s
+        while let r = out.range(of: #"\{~~(.*?)~>(.*?)~~\}"#, options: .regularExpression) {
+            let inner = String(out[r].dropFirst(3).dropLast(3))
+            let parts = inner.components(separatedBy: "~>")
+            out.replaceSubrange(r, with: parts.count == 2 ? parts[1] : inner)
+        }
+        out = out.replacingOccurrences(of: #"\{--(.*?)--\}"#, with: "", options: .regularExpression)
+        out = out.replacingOccurrences(of: #"\{\+\+(.*?)\+\+\}"#, with: "$1", options: .regularExpression)
+        return out
+    }
+
     static func letters(_ s: String) -> String {
         String(s.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
     }

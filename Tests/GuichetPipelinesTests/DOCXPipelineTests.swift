@@ -71,3 +71,27 @@ extension PipelineHarness {
         return url
     }
 }
+
+@Suite(.serialized) struct DOCXProofreadingTests {
+    @Test func correctionsComeBackAsTrackedChangesByTheConfiguredAuthor() async throws {
+        let h = try PipelineHarness(behavior: { r in
+            .chat(content: (r.lastUserMessage ?? "").replacingOccurrences(of: "Madame", with: "Madame,"))
+        }) { c in
+            if let i = c.pipelines.firstIndex(where: { $0.name == "proofread" }) { c.pipelines[i].revisionAuthor = "Relecture <auto> & Cie" }
+        }
+        let source = try PipelineHarness.corpus("cdtn__reclamation_des_heures_sup.docx")
+        let before = try DOCXTextDocument.load(url: h.failedDirSibling(source)).paragraphs
+        #expect(before.contains { $0.text.contains("Madame") })
+        let job = try await h.claim("lettre.docx", source, folder: "proofread")
+        guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
+        let out = try h.layout.stateFile(done.resultPath!)
+        let xml = String(decoding: try ZipReader(url: out).data(named: "word/document.xml"), as: UTF8.self)
+        #expect(xml.contains("<w:ins ") && xml.contains("w:author=\"Relecture &lt;auto&gt; &amp; Cie\""))
+        // Read with the changes accepted, the text is the corrected one.
+        let after = try DOCXTextDocument.load(url: out).paragraphs
+        for (b, a) in zip(before, after) {
+            #expect(a.text == b.text.replacingOccurrences(of: "Madame", with: "Madame,"))
+        }
+        #expect(Correction.stored(inJobDir: h.layout.jobDir(job.id)).allSatisfy { $0.after.contains(",") })
+    }
+}
