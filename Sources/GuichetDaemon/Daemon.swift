@@ -25,7 +25,9 @@ public struct Daemon: Sendable {
     }
 
     public var intake: Intake { Intake(configuration: configuration, layout: layout, store: store, logger: logger) }
-    public var reviewDesk: ReviewDesk { ReviewDesk(configuration: configuration, layout: layout, store: store, logger: logger) }
+    public var reviewDesk: ReviewDesk {
+        ReviewDesk(configuration: configuration, layout: layout, store: store, logger: logger, stamp: DOCXApprovalStamp())
+    }
 
     public func makeClient() throws -> CurlChatClient {
         var c = LLMClientConfiguration(baseURL: configuration.llm.url)
@@ -62,7 +64,7 @@ public struct Daemon: Sendable {
         let lock = try DaemonLock(path: layout.lockPath)
         defer { withExtendedLifetime(lock) {} }
         do {
-            _ = try await Recovery(configuration: configuration, layout: layout, store: store, logger: logger).run()
+            _ = try await Recovery(configuration: configuration, layout: layout, store: store, logger: logger, stamp: DOCXApprovalStamp()).run()
             let client = try makeClient()
             let supervisor = makeSupervisor()
             var services: [any Service] = []
@@ -96,7 +98,7 @@ public struct Daemon: Sendable {
         let lock = try DaemonLock(path: layout.lockPath)
         defer { withExtendedLifetime(lock) {} }
         do {
-            _ = try await Recovery(configuration: configuration, layout: layout, store: store, logger: logger).run()
+            _ = try await Recovery(configuration: configuration, layout: layout, store: store, logger: logger, stamp: DOCXApprovalStamp()).run()
             let client = try makeClient()
             let supervisor = makeSupervisor()
             let settled = SettledSignal(id: id)

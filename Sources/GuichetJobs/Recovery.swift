@@ -12,12 +12,15 @@ public struct Recovery: Sendable {
     let layout: StateLayout
     let store: any JobStore
     let logger: Logger
+    let stamp: (any PublicationStamp)?
 
-    public init(configuration: GuichetConfiguration, layout: StateLayout, store: any JobStore, logger: Logger) {
+    public init(configuration: GuichetConfiguration, layout: StateLayout, store: any JobStore, logger: Logger,
+                stamp: (any PublicationStamp)? = nil) {
         self.configuration = configuration
         self.layout = layout
         self.store = store
         self.logger = logger
+        self.stamp = stamp
     }
 
     public struct Report: Sendable, Equatable {
@@ -40,7 +43,7 @@ public struct Recovery: Sendable {
                 report.handedBack += 1
             }
         }
-        report.published = try await ReviewDesk(configuration: configuration, layout: layout, store: store, logger: logger).publishPending()
+        report.published = try await ReviewDesk(configuration: configuration, layout: layout, store: store, logger: logger, stamp: stamp).publishPending()
         if report != Report() {
             logger.notice("recovered after an interruption", metadata: [
                 "guichet.recovery.requeued": "\(report.requeued)", "guichet.recovery.adopted": "\(report.adopted)",

@@ -10,12 +10,15 @@ public struct ReviewDesk: Sendable {
     let layout: StateLayout
     let store: any JobStore
     let logger: Logger
+    let stamp: (any PublicationStamp)?
 
-    public init(configuration: GuichetConfiguration, layout: StateLayout, store: any JobStore, logger: Logger) {
+    public init(configuration: GuichetConfiguration, layout: StateLayout, store: any JobStore, logger: Logger,
+                stamp: (any PublicationStamp)? = nil) {
         self.configuration = configuration
         self.layout = layout
         self.store = store
         self.logger = logger
+        self.stamp = stamp
     }
 
     /// Approves a result awaiting review and publishes it. Returns the job with its output path.
@@ -80,7 +83,8 @@ public struct ReviewDesk: Sendable {
             .filter { !$0.hasPrefix(".") && $0 != primary.lastPathComponent }.sorted()
         var published: [String] = []
         for name in [primary.lastPathComponent] + siblings {
-            let data = try Data(contentsOf: primary.deletingLastPathComponent().appendingPathComponent(name))
+            var data = try Data(contentsOf: primary.deletingLastPathComponent().appendingPathComponent(name))
+            if let stamp { data = try stamp.stamp(data, name: name, job: job) }
             let written = try FileOperations.writeUnique(data, in: layout.outputDir(pipeline), name: name)
             published.append("\(pipeline.folder)/\(written.lastPathComponent)")
         }

@@ -2,6 +2,7 @@ import Foundation
 import GuichetCore
 import GuichetDOCX
 import GuichetDOCXText
+import GuichetJobs
 import GuichetPipelines
 import GuichetTestSupport
 import Testing
@@ -93,5 +94,22 @@ extension PipelineHarness {
             #expect(a.text == b.text.replacingOccurrences(of: "Madame", with: "Madame,"))
         }
         #expect(Correction.stored(inJobDir: h.layout.jobDir(job.id)).allSatisfy { $0.after.contains(",") })
+    }
+}
+
+struct DOCXApprovalStampTests {
+    @Test func theApprovedDOCXSaysByWhomInItsProperties() async throws {
+        let h = try PipelineHarness(behavior: upperCase)
+        let job = try await h.claim("note.docx", try PipelineHarness.corpus("cdtn__signalement_harcelement_sexuel.docx"))
+        guard case .awaitingReview = await h.runner().run(job) else { Issue.record("not done"); return }
+        let desk = ReviewDesk(configuration: h.configuration, layout: h.layout, store: h.store, logger: h.logger, stamp: DOCXApprovalStamp())
+        let done = try await desk.approve(job.id, by: "Camille Martin", comment: nil)
+        let published = h.layout.outputDir.appendingPathComponent(done.outputPath!)
+        let core = String(decoding: try ZipReader(url: published).data(named: "docProps/core.xml"), as: UTF8.self)
+        #expect(core.contains("approuvé par Camille Martin"))
+        #expect(core.contains("<cp:lastModifiedBy>Camille Martin</cp:lastModifiedBy>"))
+        // The text itself is what was approved.
+        let review = try DOCXTextDocument.load(url: try h.layout.stateFile(done.resultPath!)).paragraphs.map(\.text)
+        #expect(try DOCXTextDocument.load(url: published).paragraphs.map(\.text) == review)
     }
 }
