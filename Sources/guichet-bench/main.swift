@@ -3,6 +3,7 @@ import GuichetConfig
 import GuichetCore
 import GuichetDocuments
 import GuichetJobs
+import GuichetDOCXText
 import GuichetLLM
 import GuichetPDF
 import GuichetPipelines
@@ -217,7 +218,53 @@ func swot() async throws {
     print("  total \(f(elapsed)) s (PDF rebuild, calls, verification, report) vs ideal \(f(ideal)) s for the calls → \(f(elapsed / ideal, 3))× (target ≤ 1.1×); \(done.flags.first ?? ""); peak memory \(usage.ru_maxrss / 1024) MB")
 }
 
+// 6. DOCX read + identity rewrite next to a pandoc DOCX→DOCX round trip of the same files.
+func docx() throws {
+    let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/corpus").standardizedFileURL
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: corpus.path)) ?? []).filter { $0.hasSuffix(".docx") }.sorted()
+    guard !files.isEmpty else { print("docx: corpus not found, skipped"); return }
+    let hasPandoc = FileManager.default.isExecutableFile(atPath: "/usr/bin/pandoc")
+    var oursTotal = 0.0, theirsTotal = 0.0
+    for name in files {
+        let url = corpus.appendingPathComponent(name)
+        var ours: [Double] = []
+        for _ in 0..<3 {
+            let t0 = Date()
+            let doc = try DOCXTextDocument.load(url: url)
+            _ = try doc.rewrite(Dictionary(uniqueKeysWithValues: doc.paragraphs.map { ($0.id, $0.text) }))
+            ours.append(Date().timeIntervalSince(t0))
+        }
+        let o = percentile(ours, 0.5)
+        oursTotal += o
+        var line = "docx: \(name): read + identity rewrite \(f(o * 1000, 1)) ms"
+        if hasPandoc {
+            var theirs: [Double] = []
+            for _ in 0..<3 {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/pandoc")
+                p.arguments = ["-f", "docx", "-t", "docx", url.path, "-o", FileManager.default.temporaryDirectory.appendingPathComponent("bench-pandoc.docx").path]
+                p.standardError = FileHandle.nullDevice
+                let t0 = Date()
+                try p.run()
+                p.waitUntilExit()
+                theirs.append(Date().timeIntervalSince(t0))
+            }
+            let t = percentile(theirs, 0.5)
+            theirsTotal += t
+            line += " vs pandoc \(f(t * 1000, 1)) ms → \(f(t / o, 1))× faster"
+        }
+        print(line)
+    }
+    var me = rusage(), children = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &me)
+    getrusage(RUSAGE_CHILDREN.rawValue, &children)
+    if hasPandoc {
+        print("  all files: Guichet \(f(oursTotal, 3)) s vs pandoc \(f(theirsTotal, 3)) s → \(f(theirsTotal / oursTotal, 1))× (target ≥ 10×); peak memory: this process \(me.ru_maxrss / 1024) MB (all benches so far), pandoc \(children.ru_maxrss / 1024) MB")
+    }
+}
+
 try markdown()
+try docx()
 try pdf()
 try await swot()
 try await intakeLatency()
