@@ -63,6 +63,29 @@ public struct ReviewDesk: Sendable {
         return job
     }
 
+    /// Sends a result back for a new run with an instruction for the model ("keep the term
+    /// 'délibération'"): the job is queued again, its earlier answers dropped.
+    @discardableResult
+    public func rerun(_ id: JobID, by approver: String, instruction: String) async throws -> Job {
+        let name = try Self.validName(approver)
+        let instruction = instruction.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !instruction.isEmpty, instruction.count <= 2_000 else {
+            throw GuichetError(.configuration, "an instruction of 1 to 2000 characters is required",
+                               userMessage: "Indiquez la consigne à donner au modèle.")
+        }
+        let job = try await store.transition(
+            id, from: [.awaitingReview], to: .queued,
+            audit: AuditEntry(jobID: id, actor: name, action: .requeued, detail: "re-run with instruction: \(instruction)")
+        ) {
+            $0.options["instruction"] = instruction
+            $0.notBefore = nil
+            $0.flags = []
+        }
+        try await store.deleteChunks(of: id, stage: nil)
+        logger.info("result sent back for a new run", metadata: ["guichet.job.id": "\(id)", "guichet.approver": "\(name)"])
+        return job
+    }
+
     /// Writes an approved job's result to `Output/<pipeline>/`, never overwriting a file
     /// there. Idempotent: a job already published is returned as it is.
     public func publish(_ job: Job) async throws -> Job {

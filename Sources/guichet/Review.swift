@@ -8,7 +8,7 @@ import GuichetPipelines
 struct Review: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The review queue: list, show, approve, reject, and the audit log.",
-        subcommands: [List.self, Show.self, Approve.self, Reject.self, Log.self])
+        subcommands: [List.self, Show.self, Approve.self, Reject.self, Rerun.self, Log.self])
 
     static func jobID(_ s: String, _ d: Daemon) async throws -> JobID {
         let s = s.lowercased()
@@ -132,6 +132,26 @@ struct Review: AsyncParsableCommand {
             do {
                 let j = try await d.reviewDesk.reject(jid, by: by, reason: reason)
                 print("rejected \(j.id)")
+            } catch let e as GuichetError {
+                throw ValidationError(e.message)
+            }
+        }
+    }
+
+    struct Rerun: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a result back for a new run, with an instruction for the model.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var id: String
+        @Option(name: .long) var by: String
+        @Option(name: .long, help: "What the model should do differently (\"keep the term 'délibération'\").") var instruction: String
+
+        func run() async throws {
+            let c = try global.load()
+            let d = try Daemon(configuration: c, logger: global.logger(c, quiet: true))
+            let jid = try await Review.jobID(id, d)
+            do {
+                let j = try await d.reviewDesk.rerun(jid, by: by, instruction: instruction)
+                print("queued again: \(j.id)")
             } catch let e as GuichetError {
                 throw ValidationError(e.message)
             }

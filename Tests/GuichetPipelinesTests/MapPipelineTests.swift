@@ -1,5 +1,6 @@
 import Foundation
 import GuichetCore
+import GuichetJobs
 import GuichetPipelines
 import GuichetTestSupport
 import Testing
@@ -176,4 +177,22 @@ final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var n = 0
     func next() -> Int { lock.withLock { defer { n += 1 }; return n } }
+}
+
+struct RerunTests {
+    @Test func anApproverCanSendAResultBackWithAnInstruction() async throws {
+        let h = try PipelineHarness(behavior: upperCase)
+        let job = try await h.claim("d.md", "La délibération est adoptée.\n")
+        guard case .awaitingReview = await h.runner().run(job) else { Issue.record("not done"); return }
+        let desk = ReviewDesk(configuration: h.configuration, layout: h.layout, store: h.store, logger: h.logger)
+        await #expect(throws: GuichetError.self) { try await desk.rerun(job.id, by: "Inès", instruction: " ") }
+        let queued = try await desk.rerun(job.id, by: "Inès", instruction: "Garde le terme « délibération ».")
+        #expect(queued.state == .queued && queued.options["instruction"] == "Garde le terme « délibération ».")
+        #expect(try await h.store.chunks(of: job.id, stage: "map").isEmpty, "earlier answers dropped")
+        let again = try #require(try await h.store.claimNextQueued(now: Date()))
+        guard case .awaitingReview = await h.runner().run(again) else { Issue.record("not done again"); return }
+        let system = try #require(h.server.chatRequests.last?.messages.first?.content)
+        #expect(system.contains("Additional instruction from the reviewer: Garde le terme « délibération »."))
+        #expect(try await h.store.audit(of: job.id, limit: nil).contains { $0.action == .requeued && $0.actor == "Inès" })
+    }
 }
