@@ -1,17 +1,20 @@
 /// Font of a character range as poppler reports it.
 struct FontInfo: Equatable {
-    var name: String
-    var size: Double
+    let name: String
+    let size: Double
 
-    var isBold: Bool {
+    /// Worked out once per font run, not per glyph: the name tests are string searches and
+    /// were a quarter of the PDF reading time when done per glyph.
+    let isBold: Bool
+    let isMonospace: Bool
+
+    init(name: String, size: Double) {
+        self.name = name
+        self.size = size
         let n = name.lowercased()
-        return n.contains("bold") || n.contains("black") || n.contains("heavy") || n.contains("semibold")
+        isBold = n.contains("bold") || n.contains("black") || n.contains("heavy") || n.contains("semibold")
             || n.hasSuffix(",b") || n.contains("-bd")
-    }
-
-    var isMonospace: Bool {
-        let n = name.lowercased()
-        return n.contains("mono") || n.contains("courier") || n.contains("consol") || n.contains("menlo")
+        isMonospace = n.contains("mono") || n.contains("courier") || n.contains("consol") || n.contains("menlo")
             || n.contains("typewriter") || n.contains("cmtt") || n.contains("code")
     }
 }

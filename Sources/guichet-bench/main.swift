@@ -290,9 +290,12 @@ func docx() throws {
     }
 }
 
-try markdown()
-try docx()
-try pdf()
-try await swot()
-try await intakeLatency()
-try await fanOut()
+// `guichet-bench pdf docx` runs only those; no argument runs them all.
+let only = Set(CommandLine.arguments.dropFirst())
+func selected(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
+if selected("markdown") { try markdown() }
+if selected("docx") { try docx() }
+if selected("pdf") { try pdf() }
+if selected("swot") { try await swot() }
+if selected("intake") { try await intakeLatency() }
+if selected("fanout") { try await fanOut() }
