@@ -146,7 +146,8 @@ struct RealModelEndToEndTests {
         #expect(critic.contains("{~~") || critic.contains("{++") || critic.contains("{--"))
         // Accepting every CriticMarkup change gives the clean text.
         #expect(Self.acceptAll(critic) == clean)
-        #expect(clean != text && Lang.score(clean, Lang.french) > 3)
+        #expect(clean != text)
+        #expect(clean.contains("école") && clean.contains("matin"), "still the same French sentence: \(clean)")
     }
 
     /// Accepts every CriticMarkup change, read independently of the code that wrote them.
