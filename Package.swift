@@ -55,7 +55,7 @@ let package = Package(
         ]),
         // The thin `guichet` command.
         .executableTarget(name: "guichet", dependencies: [
-            "GuichetDaemon", "GuichetCore", "GuichetConfig", "GuichetJobs", "GuichetPipelines",
+            "GuichetDaemon", "GuichetCore", "GuichetConfig", "GuichetJobs", "GuichetPipelines", "GuichetPDF", "GuichetDocumentModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
         ]),
         // `make bench`: figures printed side by side, never asserted.
@@ -79,7 +79,8 @@ let package = Package(
             "GuichetPipelines", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetDocuments", "GuichetDOCX", "GuichetDOCXText", "GuichetTestSupport", log,
         ]),
         .testTarget(name: "GuichetDaemonTests", dependencies: [
-            "GuichetDaemon", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetTestSupport", log,
+            "GuichetDaemon", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetTestSupport",
+            "GuichetPDF", "GuichetPipelines", log,
         ]),
     ],
     swiftLanguageModes: [.v6]

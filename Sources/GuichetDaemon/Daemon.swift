@@ -41,6 +41,13 @@ public struct Daemon: Sendable {
         return CurlChatClient(configuration: c, logger: log)
     }
 
+    /// PDFs are read by a child `guichet pdf-extract` when this process is the `guichet`
+    /// binary (it always is, but for tests that link the daemon in-process).
+    static func pdfExtractor() -> any PDFExtractor {
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return me.lastPathComponent == "guichet" ? SubprocessPDFExtractor(executable: me) : InProcessPDFExtractor()
+    }
+
     func makeSupervisor() -> ModelSupervisor? {
         guard configuration.llm.backend == .bundled else { return nil }
         var log = logger
@@ -51,7 +58,8 @@ public struct Daemon: Sendable {
     func makeWorker(client: any ChatClient, readiness: (any ModelReadiness)?, onOutcome: (@Sendable (JobRunner.Outcome) -> Void)? = nil) -> WorkerService {
         var log = logger
         log[metadataKey: "guichet.component"] = "worker"
-        let runner = JobRunner(configuration: configuration, layout: layout, store: store, client: client, logger: log)
+        let runner = JobRunner(configuration: configuration, layout: layout, store: store, client: client,
+                               pdfExtractor: Self.pdfExtractor(), logger: log)
         return WorkerService(store: store, runner: runner, workers: configuration.llm.maxConcurrentRequests,
                              readiness: readiness, shutdownGrace: .milliseconds(Int64(configuration.shutdownGrace * 1000)),
                              logger: log, onOutcome: onOutcome)

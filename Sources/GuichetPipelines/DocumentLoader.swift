@@ -17,6 +17,7 @@ public struct DocumentLoader {
     let configuration: GuichetConfiguration
     let layout: StateLayout
     let logger: Logger
+    var pdfExtractor: any PDFExtractor = InProcessPDFExtractor()
 
     /// A loaded input: the text the pipeline works on, and for a DOCX the package to rewrite.
     struct Loaded {
@@ -65,16 +66,18 @@ public struct DocumentLoader {
         let jobDir = layout.jobDir(job.id)
         var options = PDFReaderOptions(password: password(jobDir: jobDir, pipeline: pipeline), maxPages: configuration.limits.maxPDFPages)
         do {
-            return try await PDFReader.readAsync(url: url, options: options)
-        } catch let e where e.code == .encrypted && options.password == nil {
+            return try await pdfExtractor.read(url: url, options: options, log: jobDir.appendingPathComponent("pdf-reader.log"))
+        } catch let e as PDFError where e.code == .encrypted && options.password == nil {
             // The sidecar may have arrived after its PDF was taken: look once more beside it.
             let dropped = layout.watchDir.appendingPathComponent(pipeline.folder).appendingPathComponent(job.sourceRelativePath)
             try PasswordSidecar.take(besides: dropped, into: jobDir)
             guard let late = PasswordSidecar.password(inJobDir: jobDir) else { throw Self.error(e) }
             options.password = late
-            do { return try await PDFReader.readAsync(url: url, options: options) } catch { throw Self.error(error) }
-        } catch {
-            throw Self.error(error)
+            do {
+                return try await pdfExtractor.read(url: url, options: options, log: jobDir.appendingPathComponent("pdf-reader.log"))
+            } catch let e as PDFError { throw Self.error(e) }
+        } catch let e as PDFError {
+            throw Self.error(e)
         }
     }
 

@@ -24,9 +24,12 @@ public struct JobRunner: Sendable {
     let client: any ChatClient
     let settings: ProcessorSettings
     let logger: Logger
+    let pdfExtractor: any PDFExtractor
 
     public init(configuration: GuichetConfiguration, layout: StateLayout, store: any JobStore,
-                client: any ChatClient, settings: ProcessorSettings? = nil, logger: Logger) {
+                client: any ChatClient, settings: ProcessorSettings? = nil, pdfExtractor: any PDFExtractor = InProcessPDFExtractor(),
+                logger: Logger) {
+        self.pdfExtractor = pdfExtractor
         self.configuration = configuration
         self.layout = layout
         self.store = store
@@ -46,7 +49,7 @@ public struct JobRunner: Sendable {
         }
         let started = Date()
         do {
-            let loaded = try await DocumentLoader(configuration: configuration, layout: layout, logger: log).load(job, pipeline: pipeline)
+            let loaded = try await DocumentLoader(configuration: configuration, layout: layout, logger: log, pdfExtractor: pdfExtractor).load(job, pipeline: pipeline)
             let document = loaded.text
             let builder = PromptBuilder(pipeline: pipeline, options: job.options)
             var output: Data
