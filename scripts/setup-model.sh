@@ -15,6 +15,10 @@ fi
 if ! "$VENV/bin/python" -c 'import xllamacpp' 2>/dev/null; then
   "$VENV/bin/pip" install -q --disable-pip-version-check 'xllamacpp==2026.10.11549'
 fi
+# python-docx: tests open every DOCX result with a reader that is not ours.
+if ! "$VENV/bin/python" -c 'import docx' 2>/dev/null; then
+  "$VENV/bin/pip" install -q --disable-pip-version-check 'python-docx==1.1.2'
+fi
 if [ -f "$MODEL" ] && [ -f "$MODEL.ok" ]; then
   exit 0
 fi

@@ -33,12 +33,18 @@ struct DOCXInput {
         return DOCXInput(package: package, paragraphIDs: ids, sourceTexts: texts, text: TextDocument(format: .plainText, text: joined))
     }
 
-    /// A paragraph must stay one plain-text paragraph: no blank line inside, no leading or
-    /// trailing blank (a line break kept inside is a `w:br`).
+    /// A line break inside a paragraph (`w:br`), as the pipelines carry it: a placeholder, so
+    /// that a paragraph stays one plain-text paragraph (a break at its end or two in a row would
+    /// otherwise read as a paragraph boundary) and the model keeps it in place. GuichetDOCXText
+    /// numbers its own markers from 1, so `⟦0⟧` is free.
+    static let lineBreak = "⟦0⟧"
+
     static func clean(_ s: String) -> String {
-        s.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            .joined(separator: "\n")
+        s.replacingOccurrences(of: "\n", with: lineBreak)
+    }
+
+    static func restoreBreaks(_ s: String) -> String {
+        s.replacingOccurrences(of: lineBreak, with: "\n")
     }
 
     /// The new package: every paragraph whose text changed is rewritten, the rest is untouched.
@@ -55,9 +61,10 @@ struct DOCXInput {
         }
         var newTexts: [Int: String] = [:]
         for (i, t) in paragraphs.enumerated() where t != sourceTexts[i] {
-            newTexts[paragraphIDs[i]] = t
+            newTexts[paragraphIDs[i]] = Self.restoreBreaks(t)
         }
-        package.setProperties(title: properties.title, description: properties.description, lastModifiedBy: "Guichet", keywords: ["Guichet"])
+        // The properties are marked at approval (DOCXApprovalStamp), so that a result nobody
+        // approved yet differs from its source only where the text changed.
         let result: (data: Data, report: DOCXRewriteReport)
         do {
             result = asRevisions ? try package.rewriteAsRevisions(newTexts, author: author, date: Date()) : try package.rewrite(newTexts)

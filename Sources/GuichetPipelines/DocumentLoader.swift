@@ -29,7 +29,9 @@ public struct DocumentLoader {
         if job.format == InputFormat.docx.rawValue {
             let input = try DOCXInput.load(try layout.stateFile(job.originalPath))
             // The paragraphs as the pipeline reads them, for the reviewer (markers removed).
-            let readable = input.sourceTexts.map { $0.replacingOccurrences(of: #"⟦\d+⟧"#, with: "", options: .regularExpression) }
+            let readable = input.sourceTexts.map {
+                DOCXInput.restoreBreaks($0).replacingOccurrences(of: #"⟦\d+⟧"#, with: "", options: .regularExpression)
+            }
             try FileOperations.writeReplacing(Data((readable.joined(separator: "\n\n") + "\n").utf8),
                                               to: layout.jobDir(job.id).appendingPathComponent(Self.extractedSourceName))
             return Loaded(text: input.text, docx: input)

@@ -113,3 +113,18 @@ struct DOCXApprovalStampTests {
         #expect(try DOCXTextDocument.load(url: published).paragraphs.map(\.text) == review)
     }
 }
+
+struct DOCXEscapingTests {
+    @Test func markupAndControlCharactersFromTheModelStillGiveValidXML() async throws {
+        let h = try PipelineHarness(behavior: { r in
+            let paragraphs = (r.lastUserMessage ?? "").components(separatedBy: "\n\n")
+            return .chat(content: paragraphs.map { $0 + " & <b>\"x\"</b> \u{0001}\u{FFFE}'" }.joined(separator: "\n\n"))
+        })
+        let job = try await h.claim("l.docx", try PipelineHarness.corpus("cdtn__signalement_harcelement_sexuel.docx"))
+        guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
+        // Loading parses every text part with XMLParser: it fails on invalid XML.
+        let after = try DOCXTextDocument.load(url: h.layout.stateFile(done.resultPath!)).paragraphs.map(\.text)
+        #expect(after.contains { $0.contains(" & <b>\"x\"</b> '") })
+        #expect(!after.contains { $0.unicodeScalars.contains { $0.value == 1 || $0.value == 0xFFFE } }, "characters XML forbids are removed")
+    }
+}
