@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
-.PHONY: setup deps model build run test bench clean
+.PHONY: setup deps model build run test bench clean install
 
 deps:
 	@bash scripts/install-deps.sh
@@ -31,6 +31,11 @@ bench: deps
 	@command -v pandoc >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq --no-install-recommends pandoc >/dev/null || echo "pandoc missing: no side-by-side Markdown figure"; }
 	$(SWIFT) build -c release --product guichet-bench
 	"$$($(SWIFT) build -c release --show-bin-path)/guichet-bench"
+
+## Install as a systemd service (root): /usr/local/bin/guichet, /etc/guichet, /var/lib/guichet.
+install: deps
+	$(SWIFT) build -c release --product guichet
+	bash scripts/install.sh "$$($(SWIFT) build -c release --show-bin-path)/guichet"
 
 clean:
 	rm -rf .build
