@@ -23,6 +23,11 @@ struct Finding: Sendable, Equatable {
 /// each category is ranked (verified first, most cited first, earliest first) and capped.
 enum FindingsMerger {
     static func merge(_ items: [(RawFinding, QuoteVerifier.Location?)], categories: [String], cap: Int) -> [String: [Finding]] {
+        rankAndCap(mergeDuplicates(items), categories: categories, cap: cap)
+    }
+
+    /// Exact and near-duplicates merged, in order of first appearance.
+    static func mergeDuplicates(_ items: [(RawFinding, QuoteVerifier.Location?)]) -> [Finding] {
         var merged: [Finding] = []
         for (n, (raw, location)) in items.enumerated() {
             let citation = Finding.Citation(quote: raw.quote, location: location)
@@ -40,16 +45,39 @@ enum FindingsMerger {
                 merged.append(Finding(category: raw.category, statement: raw.statement, citations: raw.quote.isEmpty ? [] : [citation], firstSeen: n))
             }
         }
+        return merged
+    }
+
+    /// Each category ranked (verified first, most cited first, earliest first) and capped.
+    static func rankAndCap(_ merged: [Finding], categories: [String], cap: Int) -> [String: [Finding]] {
         var out: [String: [Finding]] = [:]
         for c in categories {
-            let ranked = merged.filter { $0.category == c }.sorted { a, b in
+            let ranked = rank(merged.filter { $0.category == c })
+            out[c] = Array(ranked.prefix(cap))
+        }
+        return out
+    }
+
+    static func rank(_ findings: [Finding]) -> [Finding] {
+        findings.sorted { a, b in
                 if (a.verifiedCount > 0) != (b.verifiedCount > 0) { return a.verifiedCount > 0 }
                 if a.citations.count != b.citations.count { return a.citations.count > b.citations.count }
                 return a.firstSeen < b.firstSeen
             }
-            out[c] = Array(ranked.prefix(cap))
+    }
+
+    /// One finding from several that say the same thing: the best ranked one's statement, every
+    /// citation once.
+    static func combine(_ group: [Finding]) -> Finding {
+        let ranked = rank(group)
+        var f = ranked[0]
+        for other in ranked.dropFirst() {
+            for c in other.citations where !f.citations.contains(where: { key($0.quote) == key(c.quote) }) {
+                f.citations.append(c)
+            }
         }
-        return out
+        f.firstSeen = group.map(\.firstSeen).min() ?? f.firstSeen
+        return f
     }
 
     static func words(_ s: String) -> Set<String> {

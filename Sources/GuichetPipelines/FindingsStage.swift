@@ -45,7 +45,15 @@ struct FindingsStage: Sendable {
             flags += s.flags
             items += s.items.map { ($0, $0.quote.isEmpty ? nil : verifier.locate($0.quote)) }
         }
-        let merged = FindingsMerger.merge(items, categories: categoryIDs, cap: pipeline.maxItemsPerCategory)
+        var deduplicated = FindingsMerger.mergeDuplicates(items)
+        let consolidator = FindingsConsolidator(runner: runner, job: job, builder: builder, logger: logger)
+        for c in categoryIDs {
+            let inCategory = deduplicated.filter { $0.category == c }
+            guard inCategory.count > pipeline.maxItemsPerCategory else { continue }
+            let consolidated = try await consolidator.consolidate(inCategory, category: c, cap: pipeline.maxItemsPerCategory)
+            deduplicated = deduplicated.filter { $0.category != c } + consolidated
+        }
+        let merged = FindingsMerger.rankAndCap(deduplicated, categories: categoryIDs, cap: pipeline.maxItemsPerCategory)
         let report = FindingsReport(pipeline: pipeline, language: builder.language.code, sourceName: job.sourceName, date: Date(), findings: merged)
         flags.insert("\(report.all.count) point(s) ; \(report.verifiedCount) citation(s) vérifiée(s) sur \(report.citationCount).", at: 0)
         for f in report.all {

@@ -1,7 +1,7 @@
 import Foundation
 import GuichetCore
 import GuichetDOCX
-import GuichetPipelines
+@testable import GuichetPipelines
 import GuichetTestSupport
 import Testing
 
@@ -115,5 +115,62 @@ import Testing
         let md = try h.result(done)
         #expect(md.components(separatedBy: "(aucun point)").count - 1 >= 4)
         #expect(done.resultPath?.hasSuffix("court.swot.md") == true)
+    }
+}
+
+/// The model-based merge of findings that say the same thing in other words, in rounds when
+/// they do not fit one call.
+@Suite(.serialized) struct FindingsConsolidationTests {
+    /// A fake model: each excerpt yields two weaknesses; asked to group, it groups statements
+    /// by their first word (its idea of "the same thing").
+    @Sendable static func model(_ r: FakeRequest) -> FakeResponse {
+        let t = r.lastUserMessage ?? ""
+        if t.hasPrefix("Here are numbered points") {
+            var byWord: [String: [Int]] = [:]
+            var order: [String] = []
+            for line in t.split(separator: "\n") {
+                guard let dot = line.firstIndex(of: "."), let n = Int(line[..<dot]) else { continue }
+                let word = line[line.index(after: dot)...].split(separator: " ").first.map(String.init) ?? ""
+                if byWord[word] == nil { order.append(word) }
+                byWord[word, default: []].append(n)
+            }
+            let groups = order.map { "[" + byWord[$0]!.map(String.init).joined(separator: ", ") + "]" }.joined(separator: ", ")
+            return .chat(content: #"{"groups": ["# + groups + "]}")
+        }
+        let excerpt = t.components(separatedBy: "Excerpt:\n").last ?? ""
+        let n = Int(excerpt.split(separator: " ").first { Int($0) != nil } ?? "0") ?? 0
+        let words = ["Budget", "Dette", "Personnel"]
+        // Distinct words after the first, so that word overlap alone does not merge them.
+        let tails = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike", "novembre"]
+        let a = words[n % 3], b = words[(n + 1) % 3]
+        return .chat(content: #"{"items": [{"category": "weakness", "statement": "\#(a) \#(tails[n % 14])", "quote": "Paragraphe \#(n)"}, {"category": "weakness", "statement": "\#(b) \#(tails[(n + 7) % 14])", "quote": "numéro \#(n)"}]}"#)
+    }
+
+    @Test func paraphrasesMergeInRoundsAndKeepEveryCitation() async throws {
+        let h = try PipelineHarness(behavior: Self.model) { c in
+            c.chunking.maxTokens = 30
+            c.llm.maxConcurrentRequests = 1
+            if let i = c.pipelines.firstIndex(where: { $0.name == "swot" }) { c.pipelines[i].maxItemsPerCategory = 3 }
+        }
+        let text = (1...12).map { "Paragraphe \($0) : la commune examine le point numéro \($0)." }.joined(separator: "\n\n") + "\n"
+        let job = try await h.claim("r.md", text, folder: "swot")
+        guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
+        let round1 = try await h.store.chunks(of: job.id, stage: "consolidate-weakness-1")
+        let round2 = try await h.store.chunks(of: job.id, stage: "consolidate-weakness-2")
+        #expect(round1.count > 1, "the first round needed several calls under the budget")
+        #expect(!round2.isEmpty, "a second round merged across the first round's batches")
+        let md = try h.result(done)
+        let weaknesses = md.components(separatedBy: "## Faiblesses")[1].components(separatedBy: "## Opportunités")[0]
+        let points = weaknesses.components(separatedBy: "- **").dropFirst()
+        #expect(points.count == 3, "three ideas: Budget, Dette, Personnel")
+        for word in ["Budget", "Dette", "Personnel"] {
+            let point = try #require(points.first { $0.hasPrefix(word) })
+            #expect(point.components(separatedBy: "    - «").count - 1 >= 4, "every citation of the merged paraphrases kept")
+        }
+    }
+
+    @Test func anUnusableGroupingMergesNothing() {
+        #expect(FindingsConsolidator.groups("not json", count: 3) == [[0], [1], [2]])
+        #expect(FindingsConsolidator.groups(#"{"groups": [[1, 3], [3, 2], [9]]}"#, count: 3) == [[0, 2], [1]])
     }
 }
