@@ -43,7 +43,8 @@ struct FakeOpenAIServerTests {
         #expect(server.completedResponses == 0)
         gate.signal()
         #expect(try await task.value.content == "held")
-        #expect(server.inFlight == 0)
-        #expect(server.completedResponses == 1)
+        // The server marks a response complete after its last byte is written, which can be a
+        // moment after the client has read it.
+        #expect(await waitUntil { server.inFlight == 0 && server.completedResponses == 1 })
     }
 }
