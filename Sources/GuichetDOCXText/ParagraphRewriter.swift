@@ -87,14 +87,15 @@ enum ParagraphRewriter {
         return String(qualifiedName[...colon])
     }
 
-    /// `w:t` (spaces preserved) for text, `w:tab` for "\t", `w:br` for "\n" (also "\r\n", "\r").
-    static func render(_ text: String, prefix w: String) -> [UInt8] {
+    /// `w:t` (or `textTag`, e.g. `delText` inside a deletion; spaces preserved) for text,
+    /// `w:tab` for "\t", `w:br` for "\n" (also "\r\n", "\r").
+    static func render(_ text: String, prefix w: String, textTag: String = "t") -> [UInt8] {
         var out = ""
         var pending = ""
         func flush() {
             guard !pending.isEmpty else { return }
             let escaped = XMLText.escape(pending)
-            if !escaped.isEmpty { out += "<\(w)t xml:space=\"preserve\">\(escaped)</\(w)t>" }
+            if !escaped.isEmpty { out += "<\(w)\(textTag) xml:space=\"preserve\">\(escaped)</\(w)\(textTag)>" }
             pending = ""
         }
         var previousWasCR = false

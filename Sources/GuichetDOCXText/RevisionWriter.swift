@@ -205,30 +205,9 @@ enum RevisionWriter {
         return String(qualifiedName[...colon])
     }
 
-    /// Text items: `textTag` (`t` or `delText`, spaces preserved), `w:tab` for "\t", `w:br`
-    /// for "\n" (also "\r\n", "\r") — the same mapping as ``ParagraphRewriter/render(_:prefix:)``.
+    /// Text items, with the same mapping as ``ParagraphRewriter/render(_:prefix:textTag:)``.
     static func render(_ text: String, prefix w: String, textTag: String) -> [UInt8] {
-        var out = ""
-        var pending = ""
-        func flush() {
-            guard !pending.isEmpty else { return }
-            let escaped = XMLText.escape(pending)
-            if !escaped.isEmpty { out += "<\(w)\(textTag) xml:space=\"preserve\">\(escaped)</\(w)\(textTag)>" }
-            pending = ""
-        }
-        var previousWasCR = false
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\t": flush(); out += "<\(w)tab/>"; previousWasCR = false
-            case "\r": flush(); out += "<\(w)br/>"; previousWasCR = true
-            case "\n":
-                if !previousWasCR { flush(); out += "<\(w)br/>" }
-                previousWasCR = false
-            default: pending.unicodeScalars.append(scalar); previousWasCR = false
-            }
-        }
-        flush()
-        return Array(out.utf8)
+        ParagraphRewriter.render(text, prefix: w, textTag: textTag)
     }
 
     /// Largest decimal value of an `…:id="n"` or ` id="n"` attribute in `bytes`, or 0.

@@ -9,23 +9,7 @@ import Testing
 struct RealModelEndToEndTests {
     @Test(.timeLimit(.minutes(20)))
     func frenchAndEnglishDocumentsAreTranslatedAndPublished() async throws {
-        let root = DaemonHarness.repoRoot
-        let port = 18000 + Int.random(in: 0..<1000)
-        let h = try DaemonHarness(toml: """
-            [llm]
-            backend = "bundled"
-            url = "http://127.0.0.1:\(port)/v1"
-            max_concurrent_requests = 2
-            request_timeout = 900
-            [llm.bundled]
-            python = "\(root.appendingPathComponent(".venv/bin/python").path)"
-            script = "\(root.appendingPathComponent("scripts/serve_model.py").path)"
-            model_path = "\(RealModel.path)"
-            port = \(port)
-            threads = 1
-            parallel = 2
-            context_size = 8192
-            """)
+        let h = try RealModel.harness(llm: "max_concurrent_requests = 2\nrequest_timeout = 900")
         let french = try corpus("albert__markdown.md")
         let english = try pandocExcerpt()
         try h.startDaemon()
@@ -59,20 +43,7 @@ struct RealModelEndToEndTests {
 
     @Test(.timeLimit(.minutes(15)))
     func aFrenchPDFReportGetsASWOTWhoseVerifiedQuotesAreInThePDF() async throws {
-        let root = DaemonHarness.repoRoot
-        let port = 18000 + Int.random(in: 0..<1000)
-        let h = try DaemonHarness(toml: """
-            [llm]
-            backend = "bundled"
-            url = "http://127.0.0.1:\(port)/v1"
-            model = "qwen2.5-coder-1.5b-instruct"
-            request_timeout = 900
-            [llm.bundled]
-            python = "\(root.appendingPathComponent(".venv/bin/python").path)"
-            script = "\(root.appendingPathComponent("scripts/serve_model.py").path)"
-            model_path = "\(RealModel.path)"
-            port = \(port)
-            """)
+        let h = try RealModel.harness(llm: "model = \"qwen2.5-coder-1.5b-instruct\"\nrequest_timeout = 900")
         let pdf = DaemonHarness.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/plumber__2023-06-20-PV.pdf")
         try h.startDaemon()
         defer { h.stopDaemon() }
@@ -112,19 +83,7 @@ struct RealModelEndToEndTests {
 
     @Test(.timeLimit(.minutes(10)))
     func plantedFrenchErrorsComeBackAsCorrections() async throws {
-        let root = DaemonHarness.repoRoot
-        let port = 18000 + Int.random(in: 0..<1000)
-        let h = try DaemonHarness(toml: """
-            [llm]
-            backend = "bundled"
-            url = "http://127.0.0.1:\(port)/v1"
-            request_timeout = 600
-            [llm.bundled]
-            python = "\(root.appendingPathComponent(".venv/bin/python").path)"
-            script = "\(root.appendingPathComponent("scripts/serve_model.py").path)"
-            model_path = "\(RealModel.path)"
-            port = \(port)
-            """)
+        let h = try RealModel.harness(llm: "request_timeout = 600")
         try h.startDaemon()
         defer { h.stopDaemon() }
         try await h.wait("drop folders", timeout: 60) { FileManager.default.fileExists(atPath: h.watch.appendingPathComponent("proofread").path) }
@@ -211,6 +170,26 @@ struct RealModelEndToEndTests {
 }
 
 enum RealModel {
+    /// A sandbox whose daemon starts the bundled model on a free port; `llm` adds [llm] keys.
+    static func harness(llm: String) throws -> DaemonHarness {
+        let root = DaemonHarness.repoRoot
+        let port = 18000 + Int.random(in: 0..<1000)
+        return try DaemonHarness(toml: """
+            [llm]
+            backend = "bundled"
+            url = "http://127.0.0.1:\(port)/v1"
+            \(llm)
+            [llm.bundled]
+            python = "\(root.appendingPathComponent(".venv/bin/python").path)"
+            script = "\(root.appendingPathComponent("scripts/serve_model.py").path)"
+            model_path = "\(path)"
+            port = \(port)
+            threads = 1
+            parallel = 2
+            context_size = 8192
+            """)
+    }
+
     static var path: String {
         DaemonHarness.repoRoot.appendingPathComponent(".venv/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf").path
     }
