@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
-.PHONY: setup deps model build run test bench clean install
+.PHONY: setup deps model build run test bench clean install resilience
 
 deps:
 	@bash scripts/install-deps.sh
@@ -25,6 +25,12 @@ run: setup
 test: setup
 	$(SWIFT) build --build-tests
 	GUICHET_BIN="$$($(SWIFT) build --show-bin-path)/guichet" GUICHET_REQUIRE_MODEL=1 $(SWIFT) test --no-parallel
+
+## The resilience suite in full (CI runs it smaller, inside `make test`): repeated kill -9,
+## a flood of files; prints the figures.
+resilience: build
+	$(SWIFT) build --build-tests
+	GUICHET_RESILIENCE_FULL=1 GUICHET_BIN="$$($(SWIFT) build --show-bin-path)/guichet" $(SWIFT) test --no-parallel --filter ResilienceTests 2>&1 | grep -E "resilience/|Test run|✘"
 
 ## Benchmarks (figures printed, never asserted), side by side with pandoc and pdftotext.
 bench: deps
