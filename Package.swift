@@ -80,7 +80,7 @@ let package = Package(
         ]),
         .testTarget(name: "GuichetDaemonTests", dependencies: [
             "GuichetDaemon", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetTestSupport",
-            "GuichetPDF", "GuichetPipelines", log,
+            "GuichetPDF", "GuichetPipelines", "GuichetDOCX", "GuichetDOCXText", "GuichetDocumentModel", log,
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,8 @@
 import Foundation
 import GuichetCore
+import GuichetDOCX
+import GuichetDOCXText
+import GuichetDocumentModel
 import Testing
 
 /// The bundled model, really: the daemon starts and supervises it, two documents go from the
@@ -107,6 +110,34 @@ struct RealModelEndToEndTests {
         #expect(Self.acceptAll(critic) == clean)
         #expect(clean != text)
         #expect(clean.contains("école") && clean.contains("matin"), "still the same French sentence: \(clean)")
+    }
+
+    @Test(.timeLimit(.minutes(10)))
+    func aWordDocumentWithPlantedErrorsComesBackWithTrackedChanges() async throws {
+        let h = try RealModel.harness(llm: "request_timeout = 600")
+        // A small DOCX written with Guichet's own writer, errors planted.
+        let source = h.root.appendingPathComponent("lettre.docx")
+        try DOCXWriter.write(StructuredDocument(blocks: [
+            .heading(level: 1, text: "Sortie scolaire", page: nil),
+            .paragraph(text: "Les enfant sont aller a l'école hier matin avec leur parant.", page: nil),
+        ]), to: source, properties: DOCXProperties())
+        try h.startDaemon()
+        defer { h.stopDaemon() }
+        try await h.wait("drop folders", timeout: 60) { FileManager.default.fileExists(atPath: h.watch.appendingPathComponent("proofread").path) }
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try h.drop("lettre.docx", try Data(contentsOf: source), folder: "proofread")
+        try await h.wait("awaiting review", timeout: 550) {
+            if let f = try await h.jobs(.failed).first { throw GuichetError(.internalError, "failed: \(f.failureReason ?? "")") }
+            return try await h.jobs(.awaitingReview).count == 1
+        }
+        let job = try #require(try await h.jobs(.awaitingReview).first)
+        #expect(try h.cli(["review", "approve", job.id.rawValue, "--by", "test"]).status == 0)
+        let out = h.output.appendingPathComponent("proofread/lettre.corrige.docx")
+        let xml = String(decoding: try ZipReader(url: out).data(named: "word/document.xml"), as: UTF8.self)
+        #expect(xml.contains("<w:ins ") || xml.contains("<w:del "), "at least one tracked change")
+        // Accepting all (our reader accepts tracked changes) gives readable French text.
+        let accepted = try DOCXTextDocument.load(url: out).paragraphs.map(\.text).joined(separator: "\n")
+        #expect(accepted.contains("école") && accepted.contains("matin"), "\(accepted)")
     }
 
     /// Accepts every CriticMarkup change, read independently of the code that wrote them.

@@ -20,6 +20,29 @@ import Testing
         let paragraphs = try DOCXReader.text(of: docx)
         #expect(paragraphs.count > 5)
         #expect(paragraphs.joined(separator: " ").contains("NUMÉRIQUE"))
+        // LibreOffice opens the rebuilt DOCX and renders its text.
+        let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let lo = try #require(soffice, "LibreOffice missing: install libreoffice-writer-nogui (make test does)")
+        let out = h.root.appendingPathComponent("lo")
+        let profile = h.root.appendingPathComponent("lo-profile")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: lo)
+        p.arguments = ["-env:UserInstallation=file://\(profile.path)", "--headless", "--convert-to", "pdf", "--outdir", out.path, docx.path]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let pdf = out.appendingPathComponent("décision.en.pdf")
+        let text = Process()
+        text.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        text.arguments = [pdf.path, "-"]
+        let pipe = Pipe()
+        text.standardOutput = pipe
+        try text.run()
+        let rendered = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        text.waitUntilExit()
+        #expect(rendered.contains("NUMÉRIQUE"), "LibreOffice rendered the rebuilt document")
     }
 
     @Test func aProtectedPDFFailsClearlyThenOpensWithItsSidecar() async throws {
