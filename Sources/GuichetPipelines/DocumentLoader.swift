@@ -1,6 +1,7 @@
 import Foundation
 import GuichetConfig
 import GuichetCore
+import GuichetDOCX
 import GuichetDOCXText
 import GuichetDocuments
 import GuichetJobs
@@ -26,8 +27,22 @@ public struct DocumentLoader {
     }
 
     func load(_ job: Job, pipeline: PipelineDefinition) async throws -> Loaded {
+        var docxURL: URL?
         if job.format == InputFormat.docx.rawValue {
-            let input = try DOCXInput.load(try layout.stateFile(job.originalPath))
+            docxURL = try layout.stateFile(job.originalPath)
+        } else if job.format == InputFormat.pdf.rawValue && pipeline.showsRevisions {
+            // Corrections to a PDF come back as tracked changes in the rebuilt document: the
+            // PDF is rebuilt as a DOCX first, and that DOCX goes through the DOCX route.
+            let structure = try await readPDF(try layout.stateFile(job.originalPath), job: job, pipeline: pipeline)
+            let rebuilt = layout.jobDir(job.id).appendingPathComponent("rebuilt.docx")
+            var props = DOCXProperties()
+            props.title = (job.sourceName as NSString).deletingPathExtension
+            props.creator = "Guichet"
+            try DOCXWriter.write(structure, to: rebuilt, properties: props)
+            docxURL = rebuilt
+        }
+        if let docxURL {
+            let input = try DOCXInput.load(docxURL)
             // The paragraphs as the pipeline reads them, for the reviewer (markers removed).
             let readable = input.sourceTexts.map {
                 DOCXInput.restoreBreaks($0).replacingOccurrences(of: #"⟦\d+⟧"#, with: "", options: .regularExpression)

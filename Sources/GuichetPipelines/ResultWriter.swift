@@ -25,7 +25,7 @@ struct ResultWriter {
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var written: [URL] = []
-        for (ext, kind) in targets(renderedFormat: format) {
+        for (ext, kind) in targets(renderedFormat: format, rewritten: rewritten) {
             let url = dir.appendingPathComponent(builder.outputName(sourceName: job.sourceName, outputExtension: ext))
             guard !written.contains(url) else { continue }
             let data: Data
@@ -49,13 +49,15 @@ struct ResultWriter {
 
     /// Extensions to write, in order. Structured inputs (PDF) have no "same" format: they come
     /// back as Markdown and DOCX.
-    func targets(renderedFormat: DocumentFormat) -> [(String, Kind)] {
+    func targets(renderedFormat: DocumentFormat, rewritten: Data? = nil) -> [(String, Kind)] {
         let renderedExt = renderedFormat == .markdown ? "md" : "txt"
         var out: [(String, Kind)] = []
         for f in pipeline.outputFormats {
             switch f {
             case .sameAsInput:
-                if job.format == "pdf" {
+                if job.format == "pdf" && rewritten != nil {
+                    out.append(("docx", .docx))  // the rebuilt document with tracked changes
+                } else if job.format == "pdf" {
                     out += [("md", .asRendered), ("docx", .docx)]
                 } else if job.format == "docx" {
                     out.append(("docx", .docx))

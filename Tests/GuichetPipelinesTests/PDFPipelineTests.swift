@@ -1,6 +1,7 @@
 import Foundation
 import GuichetCore
 import GuichetDOCX
+import GuichetDOCXText
 import GuichetJobs
 import GuichetPipelines
 import Testing
@@ -71,5 +72,22 @@ import Testing
         #expect(e.code == .unsupportedFormat)
         #expect(FileManager.default.fileExists(atPath: h.failedDir().appendingPathComponent("faux.pdf.error.txt").path))
         #expect(h.server.chatRequests.isEmpty)
+    }
+}
+
+struct PDFProofreadingTests {
+    @Test func correctionsToAPDFComeBackAsTrackedChangesInTheRebuiltDocument() async throws {
+        let h = try PipelineHarness(behavior: { r in
+            .chat(content: (r.lastUserMessage ?? "").replacingOccurrences(of: "délégation", with: "délégations"))
+        })
+        let job = try await h.claim("décision.pdf", try PipelineHarness.corpus("albert__JO-2023-06-21_decision-DINUM.pdf"), folder: "proofread")
+        guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
+        let out = try h.layout.stateFile(done.resultPath!)
+        #expect(out.lastPathComponent == "décision.corrige.docx")
+        let xml = String(decoding: try ZipReader(url: out).data(named: "word/document.xml"), as: UTF8.self)
+        #expect(xml.contains("<w:ins ") && xml.contains("w:author=\"Guichet\""))
+        let accepted = try DOCXTextDocument.load(url: out).paragraphs.map(\.text).joined(separator: " ")
+        #expect(accepted.contains("délégations") && !accepted.contains("délégation "))
+        #expect(!Correction.stored(inJobDir: h.layout.jobDir(job.id)).isEmpty)
     }
 }
