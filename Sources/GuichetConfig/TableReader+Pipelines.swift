@@ -6,7 +6,7 @@ extension TableReader {
         "folder", "mode", "system_prompt", "chunk_prompt", "reduce_prompt", "output_formats",
         "prompt_version", "language_from_subfolder", "default_language", "temperature",
         "output_suffix", "pdf_password_file", "categories", "max_items", "report_title",
-        "shows_revisions", "max_changed_word_share", "revision_author",
+        "shows_revisions", "max_changed_word_share", "revision_author", "docx_comments",
     ]
 
     /// `[pipelines.NAME]` changes a built-in pipeline's fields, or declares a new pipeline
@@ -75,6 +75,7 @@ extension TableReader {
                 case "shows_revisions": bool(v, kp).map { p.showsRevisions = $0 }
                 case "max_changed_word_share": number(v, kp, 0...1).map { p.maxChangedWordShare = $0 }
                 case "revision_author": string(v, kp, nonEmpty: true).map { p.revisionAuthor = $0 }
+                case "docx_comments": bool(v, kp).map { p.includesDOCXComments = $0 }
                 case "report_title": string(v, kp, nonEmpty: true).map { p.reportTitle = ["en": $0, "fr": $0] }
                 default: unknown(kp, Self.pipelineKeys)
                 }

@@ -69,6 +69,8 @@ public struct PipelineDefinition: Sendable, Codable, Equatable {
     public var maxChangedWordShare: Double?
     /// The author of tracked changes in DOCX results.
     public var revisionAuthor: String
+    /// Whether the comments of a DOCX are processed too (they are left as they are by default).
+    public var includesDOCXComments: Bool
 
     public init(
         name: String, folder: String? = nil, mode: Mode, systemPrompt: String,
@@ -95,5 +97,6 @@ public struct PipelineDefinition: Sendable, Codable, Equatable {
         self.showsRevisions = false
         self.maxChangedWordShare = nil
         self.revisionAuthor = "Guichet"
+        self.includesDOCXComments = false
     }
 }

@@ -47,7 +47,8 @@ public final class DOCXTextDocument {
 
     /// Reads and checks the package at `url`.
     /// - Throws: ``DOCXTextError`` — every refusal has a French ``DOCXTextError/userMessageFR``.
-    public static func load(url: URL, limits: DOCXTextLimits = .init()) throws(DOCXTextError) -> DOCXTextDocument {
+    /// With `includeComments`, the paragraphs of `word/comments.xml` are offered too (last).
+    public static func load(url: URL, limits: DOCXTextLimits = .init(), includeComments: Bool = false) throws(DOCXTextError) -> DOCXTextDocument {
         let data: Data
         do {
             let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value ?? 0
@@ -78,7 +79,7 @@ public final class DOCXTextDocument {
             throw DOCXTextError(.notADOCX, "zip without [Content_Types].xml or word/document.xml")
         }
         var parts: [TextPart] = []
-        for name in textPartNames(in: names) {
+        for name in textPartNames(in: names, includeComments: includeComments) {
             let bytes = [UInt8](try reader.data(named: name))
             try XMLSafety.checkNoDTD(bytes, part: name)
             try XMLSafety.validate(Data(bytes), part: name)
@@ -89,7 +90,7 @@ public final class DOCXTextDocument {
 
     /// The parts whose text is offered, in reading order; headers and footers sorted by their
     /// number (`header2` before `header10`).
-    static func textPartNames(in names: [String]) -> [String] {
+    static func textPartNames(in names: [String], includeComments: Bool = false) -> [String] {
         func family(_ prefix: String) -> [String] {
             names.filter { name in
                 name.hasPrefix("word/\(prefix)") && name.hasSuffix(".xml") && !name.dropFirst(5).contains("/")
@@ -102,6 +103,7 @@ public final class DOCXTextDocument {
         var result = ["word/document.xml"]
         result += family("header") + family("footer")
         result += ["word/footnotes.xml", "word/endnotes.xml"].filter(names.contains)
+        if includeComments && names.contains("word/comments.xml") { result.append("word/comments.xml") }
         return result
     }
 

@@ -14,10 +14,10 @@ struct DOCXInput {
     let sourceTexts: [String]
     let text: TextDocument
 
-    static func load(_ url: URL) throws -> DOCXInput {
+    static func load(_ url: URL, includeComments: Bool = false) throws -> DOCXInput {
         let package: DOCXTextDocument
         do {
-            package = try DOCXTextDocument.load(url: url)
+            package = try DOCXTextDocument.load(url: url, includeComments: includeComments)
         } catch {
             throw GuichetError(code(error), error.message, userMessage: error.userMessageFR)
         }

@@ -42,7 +42,7 @@ public struct DocumentLoader {
             docxURL = rebuilt
         }
         if let docxURL {
-            let input = try DOCXInput.load(docxURL)
+            let input = try DOCXInput.load(docxURL, includeComments: pipeline.includesDOCXComments)
             // The paragraphs as the pipeline reads them, for the reviewer (markers removed).
             let readable = input.sourceTexts.map {
                 DOCXInput.restoreBreaks($0).replacingOccurrences(of: #"⟦\d+⟧"#, with: "", options: .regularExpression)

@@ -128,3 +128,38 @@ struct DOCXEscapingTests {
         #expect(!after.contains { $0.unicodeScalars.contains { $0.value == 1 || $0.value == 0xFFFE } }, "characters XML forbids are removed")
     }
 }
+
+@Suite(.serialized) struct DOCXCommentsTests {
+    func commentsXML(_ url: URL) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import sys,zipfile;sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('word/comments.xml').decode())", url.path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func commentsAreLeftAloneUnlessThePipelineAsksForThem() async throws {
+        let source = try PipelineHarness.corpus("d2p__test_file_with_comments.docx")
+        // Default: comments untouched.
+        let h = try PipelineHarness(behavior: upperCase)
+        let job = try await h.claim("c.docx", source)
+        guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
+        let original = try commentsXML(h.failedDirSibling(source))
+        #expect(try commentsXML(h.layout.stateFile(done.resultPath!)) == original)
+        // docx_comments = true: comment text goes through the model as well.
+        let h2 = try PipelineHarness(behavior: upperCase) { c in
+            if let i = c.pipelines.firstIndex(where: { $0.name == "translate" }) { c.pipelines[i].includesDOCXComments = true }
+        }
+        let job2 = try await h2.claim("c.docx", source)
+        guard case .awaitingReview(let done2) = await h2.runner().run(job2) else { Issue.record("not done"); return }
+        let before = try DOCXTextDocument.load(url: h2.failedDirSibling(source), includeComments: true).paragraphs.filter { $0.part == "word/comments.xml" }
+        let after = try DOCXTextDocument.load(url: h2.layout.stateFile(done2.resultPath!), includeComments: true).paragraphs.filter { $0.part == "word/comments.xml" }
+        #expect(!before.isEmpty && before.count == after.count)
+        #expect(zip(before, after).allSatisfy { $1.text == $0.text.uppercased() })
+        #expect(before.contains { $0.text != $0.text.uppercased() }, "the comments had lower-case text to change")
+    }
+}
