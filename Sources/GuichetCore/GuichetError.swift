@@ -5,7 +5,11 @@ public struct GuichetError: Error, Sendable, CustomStringConvertible, Equatable 
     public struct Code: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+        static func technicalFaultFR(_ code: Code) -> String {
+        "Une erreur technique a empêché le traitement (code \(code.rawValue)). Le fichier original est conservé ; déposez-le à nouveau plus tard ou contactez l'administrateur, qui trouvera le détail dans le journal."
+    }
+
+    public var description: String { rawValue }
 
         public static let unsupportedFormat = Code(rawValue: "unsupported_format")
         public static let emptyFile = Code(rawValue: "empty_file")
@@ -29,7 +33,9 @@ public struct GuichetError: Error, Sendable, CustomStringConvertible, Equatable 
     public var code: Code
     /// For logs and operators (English). Never contains document text or secrets.
     public var message: String
-    /// For the person who dropped the file: what went wrong and what to do.
+    /// For the person who dropped the file: what went wrong and what to do. When the thrower
+    /// gives none (a technical fault), a French text says so rather than the English message,
+    /// which would otherwise end up in the `.error.txt` an agent reads.
     public var userMessage: String
     /// The underlying error, described.
     public var cause: String?
@@ -37,8 +43,12 @@ public struct GuichetError: Error, Sendable, CustomStringConvertible, Equatable 
     public init(_ code: Code, _ message: String, userMessage: String? = nil, cause: String? = nil) {
         self.code = code
         self.message = message
-        self.userMessage = userMessage ?? message
+        self.userMessage = userMessage ?? Self.technicalFaultFR(code)
         self.cause = cause
+    }
+
+    static func technicalFaultFR(_ code: Code) -> String {
+        "Une erreur technique a empêché le traitement (code \(code.rawValue)). Le fichier original est conservé ; déposez-le à nouveau plus tard ou contactez l'administrateur, qui trouvera le détail dans le journal."
     }
 
     public var description: String {

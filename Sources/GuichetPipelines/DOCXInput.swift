@@ -49,8 +49,7 @@ struct DOCXInput {
 
     /// The new package: every paragraph whose text changed is rewritten, the rest is untouched.
     /// With `asRevisions`, changes are written as tracked changes by `author` (proofreading).
-    func rewrite(_ mapping: [Int: String], properties: (title: String, description: String),
-                 asRevisions: Bool = false, author: String = "Guichet") throws -> (Data, [String]) {
+    func rewrite(_ mapping: [Int: String], asRevisions: Bool = false, author: String = "Guichet") throws -> (Data, [String]) {
         var cleaned: [Int: String] = [:]
         for (id, t) in mapping { cleaned[id] = Self.clean(t) }
         let rendered = try text.render(replacing: cleaned)

@@ -80,9 +80,7 @@ public struct JobRunner: Sendable {
                     }
                 }
                 if let docx = loaded.docx {
-                    let props = ResultWriter(layout: layout, job: job, pipeline: pipeline, builder: builder, model: settings.model).properties()
-                    let (data, docxFlags) = try docx.rewrite(mapping, properties: (props.title ?? job.sourceName, props.description ?? ""),
-                                                             asRevisions: pipeline.showsRevisions, author: pipeline.revisionAuthor)
+                    let (data, docxFlags) = try docx.rewrite(mapping, asRevisions: pipeline.showsRevisions, author: pipeline.revisionAuthor)
                     docxOutput = data
                     flags += docxFlags
                 }
@@ -96,17 +94,17 @@ public struct JobRunner: Sendable {
                 outputFormat = .markdown
                 structure = report.structure
             }
+            // Tokens and model as recorded with the chunks' answers.
             let current = try await store.job(job.id) ?? job
             let files = try ResultWriter(layout: layout, job: job, pipeline: pipeline, builder: builder,
                                          model: current.model ?? settings.model).write(output, format: outputFormat, structure: structure, docx: docxOutput, extras: extras)
             let resultURL = files[0]
-            let totals = try await store.job(job.id) ?? job
             let flagsCopy = flags
             let done = try await store.transition(
                 job.id, from: [.processing], to: .awaitingReview,
                 audit: AuditEntry(jobID: job.id, actor: AuditEntry.machineActor, action: .processed,
-                                  model: totals.model ?? settings.model, promptVersion: pipeline.promptVersion,
-                                  promptTokens: totals.promptTokens, completionTokens: totals.completionTokens,
+                                  model: current.model ?? settings.model, promptVersion: pipeline.promptVersion,
+                                  promptTokens: current.promptTokens, completionTokens: current.completionTokens,
                                   detail: "\(Int(Date().timeIntervalSince(started) * 1000)) ms; \(flagsCopy.count) flag(s)")
             ) {
                 $0.resultPath = layout.relativeToState(resultURL)

@@ -117,3 +117,13 @@ extension Sandbox {
         return try Sandbox(root: s.root, configuration: c)
     }
 }
+
+struct UserMessageTests {
+    @Test func aTechnicalFaultIsExplainedInFrenchNotInTheLogsEnglish() {
+        let e = GuichetError(.io, "cannot create x.md: No space left on device")
+        let note = UserMessages.note(for: e, fileName: "x.md", pipeline: "translate", jobID: nil)
+        #expect(note.contains("erreur technique") && note.contains("code io"))
+        #expect(!note.contains("No space left"), "technical English stays in the log")
+        #expect(e.description.contains("No space left"), "and is still there for the log")
+    }
+}

@@ -36,12 +36,21 @@ import Testing
         let h = try PipelineHarness(behavior: { r in
             .chat(content: (r.lastUserMessage ?? "").replacingOccurrences(of: "⟦1⟧", with: "").uppercased())
         })
-        let job = try await h.claim("lettre.docx", try PipelineHarness.corpus("cdtn__signalement_harcelement_sexuel.docx"))
+        let source = try PipelineHarness.corpus("cdtn__signalement_harcelement_sexuel.docx")
+        let job = try await h.claim("lettre.docx", source)
         guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
         // The placeholder check keeps such paragraphs in their source text, and flags them.
         #expect(done.flags.contains { $0.contains("éléments protégés") })
+        let before = try DOCXTextDocument.load(url: h.failedDirSibling(source)).paragraphs
         let after = try DOCXTextDocument.load(url: h.layout.stateFile(done.resultPath!)).paragraphs
-        #expect(after.contains { $0.text.contains("⟦1⟧") }, "paragraphs that kept their markers are intact")
+        #expect(before.contains { $0.text.contains("⟦1⟧") })
+        for (b, a) in zip(before, after) {
+            if b.text.contains("⟦1⟧") {
+                #expect(a.text == b.text, "a paragraph whose marker the model dropped keeps its source: \(b.id)")
+            } else {
+                #expect(a.text == b.text.uppercased(), "the others are transformed: \(b.id)")
+            }
+        }
     }
 
     @Test func trackedChangesAreAcceptedAndTheReviewerIsTold() async throws {
