@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // Domain core: jobs, states, pipelines as data, the store seam. No I/O.
@@ -49,9 +53,17 @@ let package = Package(
         .target(name: "GuichetJobs", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", log]),
         // Pipelines at work: prompts, map and map-reduce over the chunks.
         .target(name: "GuichetPipelines", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", "GuichetDOCX", "GuichetDOCXText", "GuichetPDF", "GuichetJobs", "GuichetLLM", log]),
+        // The approvers' web page: accounts, sessions, the queue, items, decisions, the audit log.
+        .target(name: "GuichetWeb", dependencies: [
+            "GuichetCore", "GuichetConfig", "GuichetJobs", "GuichetDOCXText", "GuichetPipelines", log, lifecycle,
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+        ]),
         // Long-running services and their assembly.
         .target(name: "GuichetDaemon", dependencies: [
-            "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetWatcher", log, lifecycle,
+            "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetWatcher", "GuichetWeb", log, lifecycle,
         ]),
         // The thin `guichet` command.
         .executableTarget(name: "guichet", dependencies: [
@@ -82,6 +94,10 @@ let package = Package(
             "GuichetDaemon", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetTestSupport",
             "GuichetPDF", "GuichetPipelines", "GuichetDOCX", "GuichetDOCXText", "GuichetDocumentModel", log,
         ], exclude: ["Fixtures"]),
+        .testTarget(name: "GuichetWebTests", dependencies: [
+            "GuichetWeb", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetTestSupport", log,
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,6 +13,7 @@ public struct GuichetConfiguration: Sendable, Equatable {
     public var chunking = Chunking()
     public var watcher = Watcher()
     public var limits = Limits()
+    public var web = Web()
     public var pipelines: [PipelineDefinition] = PipelineDefinition.builtins
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error`.
     public var logLevel = "info"
@@ -83,6 +84,29 @@ public struct GuichetConfiguration: Sendable, Equatable {
         /// Below this much free space in the state or output directory, no new file is taken
         /// (files wait in their drop folder); taking resumes by itself once space is back.
         public var minFreeBytes: UInt64 = 100 * 1024 * 1024
+        public init() {}
+    }
+
+    /// The approvers' web page.
+    public struct Web: Sendable, Equatable {
+        /// Started by `guichet run`; `guichet serve` starts it alone.
+        public var enabled = true
+        /// Loopback by default: nothing is reachable from the network unless configured.
+        public var host = "127.0.0.1"
+        public var port = 8080
+        /// The address approvers type (used in notification messages), e.g. `https://guichet.mairie.local`.
+        public var publicURL: String?
+        /// Marks the session cookie `Secure`; set it when a TLS reverse proxy fronts Guichet.
+        public var secureCookies = false
+        /// How long a sign-in lasts.
+        public var sessionHours = 12.0
+        /// Largest corrected DOCX an approver may upload.
+        public var maxUploadBytes = 25 * 1024 * 1024
+        /// bcrypt work factor for new passwords (each step doubles the time).
+        public var bcryptCost = 12
+        /// Failed sign-ins allowed per account and per address in `loginWindow` seconds.
+        public var maxLoginAttempts = 5
+        public var loginWindow = 900.0
         public init() {}
     }
 

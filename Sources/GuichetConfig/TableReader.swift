@@ -56,8 +56,28 @@ struct TableReader {
                     }
                 }
             case "pipelines": table(v, key).map { readPipelines($0, into: &c.pipelines) }
+            case "web": table(v, key).map { readWeb($0, into: &c.web) }
             default:
-                unknown(key, ["watch_dir", "output_dir", "state_dir", "log_level", "shutdown_grace", "llm", "chunking", "watcher", "limits", "pipelines"])
+                unknown(key, ["watch_dir", "output_dir", "state_dir", "log_level", "shutdown_grace", "llm", "chunking", "watcher", "limits", "pipelines", "web"])
+            }
+        }
+    }
+
+    mutating func readWeb(_ t: TOMLTable, into w: inout GuichetConfiguration.Web) {
+        for (k, v, path) in entries(t, "web") {
+            switch k {
+            case "enabled": bool(v, path).map { w.enabled = $0 }
+            case "host": string(v, path, nonEmpty: true).map { w.host = $0 }
+            case "port": int(v, path, 1...65_535).map { w.port = $0 }
+            case "public_url": string(v, path, nonEmpty: true).map { w.publicURL = $0 }
+            case "secure_cookies": bool(v, path).map { w.secureCookies = $0 }
+            case "session_hours": number(v, path, 0.1...24 * 90).map { w.sessionHours = $0 }
+            case "max_upload_mb": int(v, path, 1...1_000).map { w.maxUploadBytes = $0 * 1024 * 1024 }
+            case "bcrypt_cost": int(v, path, 4...31).map { w.bcryptCost = $0 }
+            case "max_login_attempts": int(v, path, 1...1_000).map { w.maxLoginAttempts = $0 }
+            case "login_window": number(v, path, 1...86_400).map { w.loginWindow = $0 }
+            default:
+                unknown(path, ["enabled", "host", "port", "public_url", "secure_cookies", "session_hours", "max_upload_mb", "bcrypt_cost", "max_login_attempts", "login_window"])
             }
         }
     }

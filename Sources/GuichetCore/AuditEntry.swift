@@ -5,6 +5,8 @@ public struct AuditEntry: Sendable, Codable, Equatable {
     public enum Action: String, Sendable, Codable, CaseIterable {
         case received, processingStarted = "processing_started", retryScheduled = "retry_scheduled"
         case processed, failed, approved, rejected, published, requeued
+        /// An approver corrected the result before deciding.
+        case edited
     }
 
     public var id: Int64?

@@ -5,11 +5,14 @@ public struct JobFilter: Sendable, Equatable {
     public var states: Set<JobState>?
     public var pipelines: Set<String>?
     public var limit: Int?
+    /// How many of the matching jobs to skip (for pages of a long queue).
+    public var offset: Int
 
-    public init(states: Set<JobState>? = nil, pipelines: Set<String>? = nil, limit: Int? = nil) {
+    public init(states: Set<JobState>? = nil, pipelines: Set<String>? = nil, limit: Int? = nil, offset: Int = 0) {
         self.states = states
         self.pipelines = pipelines
         self.limit = limit
+        self.offset = offset
     }
 }
 
@@ -28,6 +31,12 @@ public protocol JobStore: Sendable {
     func jobs(matching filter: JobFilter) async throws -> [Job]
 
     func countsByState() async throws -> [JobState: Int]
+
+    /// How many jobs match, ignoring the filter's limit and offset.
+    func countJobs(matching filter: JobFilter) async throws -> Int
+
+    /// Jobs whose ID starts with `prefix` (for short IDs typed by a person), at most `limit`.
+    func jobs(withIDPrefix prefix: String, limit: Int) async throws -> [Job]
 
     /// Atomically takes the oldest queued job whose `notBefore` has passed, moving it to
     /// `processing`. Returns nil when nothing is ready.
@@ -71,4 +80,8 @@ public protocol JobStore: Sendable {
 
     /// The audit trail, oldest first; all jobs when `id` is nil.
     func audit(of id: JobID?, limit: Int?) async throws -> [AuditEntry]
+
+    /// The most recent audit lines first, for the audit log page; only decisions by people
+    /// when `decisionsOnly`.
+    func recentAudit(limit: Int, offset: Int, decisionsOnly: Bool) async throws -> [AuditEntry]
 }

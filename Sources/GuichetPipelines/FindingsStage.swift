@@ -61,6 +61,7 @@ struct FindingsStage: Sendable {
                 flags.append("Citation non trouvée dans le document : « \(c.quote.prefix(120)) » (\(f.category)).")
             }
         }
+        try FindingsRecord.write(report, inJobDir: runner.layout.jobDir(job.id))
         return (report, flags)
     }
 

@@ -6,6 +6,7 @@ import GuichetCore
 /// CLI on the same machine.
 public final class SQLiteJobStore: JobStore {
     private let db: any DatabaseWriter
+    var writer: any DatabaseWriter { db }
 
     /// Opens (creating if needed) the store at `path` and runs pending migrations.
     public convenience init(path: String) throws {
@@ -46,8 +47,27 @@ public final class SQLiteJobStore: JobStore {
             if let s = filter.states { q = q.filter(s.map(\.rawValue).contains(Column("state"))) }
             if let p = filter.pipelines { q = q.filter(p.contains(Column("pipeline"))) }
             q = q.order(Column("createdAt"), Column("id"))
-            if let l = filter.limit { q = q.limit(l) }
+            if let l = filter.limit { q = q.limit(l, offset: filter.offset) } else if filter.offset > 0 { q = q.limit(-1, offset: filter.offset) }
             return try q.fetchAll(db).map { try $0.job() }
+        }
+    }
+
+    public func countJobs(matching filter: JobFilter) async throws -> Int {
+        try await db.read { db in
+            var q = JobRow.all()
+            if let s = filter.states { q = q.filter(s.map(\.rawValue).contains(Column("state"))) }
+            if let p = filter.pipelines { q = q.filter(p.contains(Column("pipeline"))) }
+            return try q.fetchCount(db)
+        }
+    }
+
+    public func jobs(withIDPrefix prefix: String, limit: Int) async throws -> [Job] {
+        // IDs are lowercase hex and dashes; anything else cannot match, and keeps LIKE
+        // wildcards out of the query.
+        guard !prefix.isEmpty, prefix.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { return [] }
+        return try await db.read { db in
+            try JobRow.filter(Column("id") >= prefix && Column("id") < prefix + "\u{10FFFF}")
+                .order(Column("id")).limit(limit).fetchAll(db).map { try $0.job() }
         }
     }
 
@@ -220,6 +240,14 @@ public final class SQLiteJobStore: JobStore {
             q = q.order(Column("id"))
             if let limit { q = q.limit(limit) }
             return try q.fetchAll(db).compactMap(\.entry)
+        }
+    }
+
+    public func recentAudit(limit: Int, offset: Int, decisionsOnly: Bool) async throws -> [AuditEntry] {
+        try await db.read { db in
+            var q = AuditRow.all()
+            if decisionsOnly { q = q.filter(Column("actor") != AuditEntry.machineActor) }
+            return try q.order(Column("id").desc).limit(limit, offset: offset).fetchAll(db).compactMap(\.entry)
         }
     }
 }

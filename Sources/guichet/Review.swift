@@ -15,9 +15,9 @@ struct Review: AsyncParsableCommand {
         guard JobID.isWellFormed(s) else { throw ValidationError("'\(s)' is not a job ID") }
         if try await d.store.job(JobID(rawValue: s)) != nil { return JobID(rawValue: s) }
         // A unique prefix is enough, as with git.
-        let matches = try await d.store.jobs(matching: JobFilter()).filter { $0.id.rawValue.hasPrefix(s) }
+        let matches = try await d.store.jobs(withIDPrefix: s, limit: 2)
         guard matches.count == 1 else {
-            throw ValidationError(matches.isEmpty ? "no job \(s)" : "'\(s)' matches \(matches.count) jobs; give more characters")
+            throw ValidationError(matches.isEmpty ? "no job \(s)" : "'\(s)' matches \(matches.count)+ jobs; give more characters")
         }
         return matches[0].id
     }

@@ -1,0 +1,106 @@
+import Foundation
+import GuichetCore
+import GuichetDOCXText
+import GuichetPipelines
+
+/// The item page's content: facts, flags, corrections, findings with their quotes, and the
+/// source and result aligned passage by passage.
+struct ItemPage {
+    struct ResultFile { var index: Int; var name: String }
+    struct Piece { var text: String; var changed: Bool }
+    struct Row { var source: [Piece]; var result: [Piece] }
+    struct Audit { var at: String; var actor: String; var action: String; var model: String; var tokens: String; var detail: String }
+    struct CorrectionRow { var before: String; var after: String; var context: String }
+    struct Context { var before: String; var match: String; var after: String }
+    struct Citation { var quote: String; var verified: Bool; var mark: String; var page: Int?; var context: Context? }
+    struct FindingRow { var category: String; var statement: String; var citations: [Citation] }
+
+    var t: WebTexts
+    var title: String
+    var user: PageRenderer.User?
+    var notice: String?
+    var id: String
+    var name: String
+    var pipeline: String
+    var state: String
+    var received: String
+    var waiting: String
+    var model: String
+    var promptTokens: Int
+    var completionTokens: Int
+    var timeSpent: String
+    var decision: String?
+    var resultFiles: [ResultFile]
+    var flags: [String]
+    var corrections: [CorrectionRow]
+    var findings: [FindingRow]
+    var rows: [Row]
+    var resultText: String?
+    var canDecide: Bool
+    var csrf: String
+    var editText: String?
+    var acceptsUpload: Bool
+    var audit: [Audit]
+
+    /// Source and result passages side by side. Where the result is a correction of the
+    /// source (same language), word-level changes are marked; a translation shares too few
+    /// words for a diff to mean anything, so it is shown plain.
+    static func rows(_ chunks: [ChunkRecord]) -> [Row] {
+        chunks.sorted { $0.index < $1.index }.map { c in
+            let result = c.result ?? ""
+            guard !result.isEmpty, WordDiff.changedWordShare(c.source, result) < 0.5 else {
+                return Row(source: [Piece(text: c.source, changed: false)], result: [Piece(text: result, changed: false)])
+            }
+            var left: [Piece] = [], right: [Piece] = []
+            for e in WordDiff.diff(c.source, result) {
+                switch e {
+                case .same(let s): left.append(Piece(text: s, changed: false)); right.append(Piece(text: s, changed: false))
+                case .delete(let s): left.append(Piece(text: s, changed: true))
+                case .insert(let s): right.append(Piece(text: s, changed: true))
+                }
+            }
+            return Row(source: left, result: right)
+        }
+    }
+
+    /// A quote's surroundings in the source text: found by comparing with blanks, quotes and
+    /// apostrophes folded and case ignored, as the citation check does.
+    static func context(of quote: String, in source: String, radius: Int = 200) -> Context? {
+        let (folded, map) = fold(source)
+        let (q, _) = fold(quote)
+        guard !q.isEmpty, let r = folded.range(of: q) else { return nil }
+        let lower = folded.distance(from: folded.startIndex, to: r.lowerBound)
+        let upper = folded.distance(from: folded.startIndex, to: r.upperBound)
+        let chars = Array(source)
+        let start = map[lower], end = upper < map.count ? map[upper] : chars.count
+        let before = String(chars[max(0, start - radius)..<start])
+        let after = String(chars[end..<min(chars.count, end + radius)])
+        return Context(before: (start > radius ? "…" : "") + before, match: String(chars[start..<end]),
+                       after: after + (end + radius < chars.count ? "…" : ""))
+    }
+
+    /// The folded text and, for each of its characters, the index of the source character.
+    static func fold(_ s: String) -> (String, [Int]) {
+        var out = "", map: [Int] = []
+        var lastWasSpace = true
+        for (i, ch) in s.enumerated() {
+            var c = ch
+            if ch.isWhitespace {
+                if lastWasSpace { continue }
+                c = " "
+                lastWasSpace = true
+            } else {
+                lastWasSpace = false
+                switch ch {
+                case "’", "‘", "ʼ", "`": c = "'"
+                case "«", "»", "“", "”", "„": c = "\""
+                default: c = Character(ch.lowercased())
+                }
+            }
+            out.append(c)
+            map.append(i)
+        }
+        if out.hasSuffix(" ") { out.removeLast(); map.removeLast() }
+        return (out, map)
+    }
+}

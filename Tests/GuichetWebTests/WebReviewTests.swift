@@ -1,0 +1,174 @@
+import Foundation
+import GuichetCore
+import GuichetStore
+import GuichetTestSupport
+import GuichetWeb
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Web page review")
+struct WebReviewTests {
+    @Test("The queue lists waiting items oldest first, with pages")
+    func queueOrderAndPages() async throws {
+        let h = try WebHarness()
+        defer { h.cleanUp() }
+        try await h.addAccount("marie")
+        var ids: [JobID] = []
+        for i in 0..<55 { ids.append(try await h.awaitingJob(name: String(format: "doc-%02d.md", i)).id) }
+        try await h.application().test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("marie")
+            let first = try await b.get("/queue")
+            #expect(first.body.contains("(55 document(s))"))
+            let p0 = try #require(first.body.range(of: "doc-00.md")), p1 = try #require(first.body.range(of: "doc-01.md"))
+            #expect(p0.lowerBound < p1.lowerBound)
+            #expect(!first.body.contains("doc-50.md"))
+            #expect(first.body.contains("page=2"))
+            let second = try await b.get("/queue?state=awaiting_review&page=2")
+            #expect(second.body.contains("doc-54.md"))
+            #expect(!second.body.contains("doc-00.md"))
+        }
+    }
+
+    @Test("Approving on the page publishes to Output and records who")
+    func approve() async throws {
+        let h = try WebHarness()
+        defer { h.cleanUp() }
+        try await h.addAccount("marie")
+        let job = try await h.awaitingJob()
+        try await h.application().test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("marie")
+            let item = try await b.get("/items/\(job.id)")
+            #expect(item.body.contains("Bonjour le monde."))
+            #expect(item.body.contains("Hello world."))
+            #expect(item.body.contains("test-model"))
+            let p = try await b.post("/items/\(job.id)/approve", ["comment": "Très bien"])
+            #expect(p.status == .seeOther)
+            #expect(p.location == "/queue?done=approved")
+            #expect(try await b.get("/queue?done=approved").body.contains("approuvé"))
+        }
+        let done = try #require(try await h.store.job(job.id))
+        #expect(done.state == .approved)
+        #expect(done.decidedBy == "marie")
+        #expect(done.decisionComment == "Très bien")
+        let out = h.layout.outputDir.appendingPathComponent(try #require(done.outputPath))
+        #expect(try String(contentsOf: out, encoding: .utf8) == "Hello world.")
+        let audit = try await h.store.audit(of: job.id, limit: nil)
+        #expect(audit.contains { $0.action == .approved && $0.actor == "marie" && $0.model == "test-model" })
+    }
+
+    @Test("Rejecting needs a reason; re-running needs an instruction")
+    func rejectAndRerun() async throws {
+        let h = try WebHarness()
+        defer { h.cleanUp() }
+        try await h.addAccount("marie")
+        let a = try await h.awaitingJob(name: "a.md"), b2 = try await h.awaitingJob(name: "b.md")
+        try await h.application().test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("marie")
+            let noReason = try await b.post("/items/\(a.id)/reject", ["reason": "  "])
+            #expect(noReason.status == .badRequest)
+            #expect(noReason.body.contains("raison"))
+            #expect(try await b.post("/items/\(a.id)/reject", ["reason": "Mauvais registre"]).status == .seeOther)
+            // A decided item cannot be decided again.
+            #expect(try await b.post("/items/\(a.id)/approve", [:]).status == .conflict)
+            #expect(try await b.post("/items/\(b2.id)/rerun", ["instruction": ""]).status == .badRequest)
+            #expect(try await b.post("/items/\(b2.id)/rerun", ["instruction": "garder le terme « délibération »"]).status == .seeOther)
+        }
+        let rejected = try #require(try await h.store.job(a.id))
+        #expect(rejected.state == .rejected)
+        #expect(rejected.decisionComment == "Mauvais registre")
+        let rerun = try #require(try await h.store.job(b2.id))
+        #expect(rerun.state == .queued)
+        #expect(rerun.options["instruction"] == "garder le terme « délibération »")
+    }
+
+    @Test("Editing a text result keeps the machine's version and records the edit")
+    func editText() async throws {
+        let h = try WebHarness()
+        defer { h.cleanUp() }
+        try await h.addAccount("marie")
+        let job = try await h.awaitingJob()
+        try await h.application().test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("marie")
+            let item = try await b.get("/items/\(job.id)")
+            #expect(item.body.contains("<textarea name=\"text\""))
+            let p = try await b.post("/items/\(job.id)/edit", ["text": "Hello, world!\r\nSecond line & <b>."])
+            #expect(p.status == .seeOther)
+            #expect(try await b.get(try #require(p.location)).body.contains("Correction enregistrée"))
+        }
+        let result = h.layout.stateDir.appendingPathComponent(try #require(job.resultPath))
+        #expect(try String(contentsOf: result, encoding: .utf8) == "Hello, world!\nSecond line & <b>.")
+        let machine = h.layout.jobDir(job.id).appendingPathComponent("machine").appendingPathComponent(result.lastPathComponent)
+        #expect(try String(contentsOf: machine, encoding: .utf8) == "Hello world.")
+        let audit = try await h.store.audit(of: job.id, limit: nil)
+        #expect(audit.contains { $0.action == .edited && $0.actor == "marie" })
+        #expect(try await h.store.job(job.id)?.flags.contains { $0.contains("marie") } == true)
+    }
+
+    @Test("A corrected DOCX upload passes the DOCX checks and the size limit")
+    func uploadDOCX() async throws {
+        let h = try WebHarness { $0.web.maxUploadBytes = 200 * 1024 }
+        defer { h.cleanUp() }
+        try await h.addAccount("marie")
+        let job = try await h.awaitingJob(name: "lettre.docx", result: "PK-not-really", resultExtension: "docx")
+        let docx = try Data(contentsOf: Corpus.url("cdtn__reclamation_des_heures_sup.docx"))
+        try await h.application().test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("marie")
+            #expect(try await b.get("/items/\(job.id)").body.contains("multipart/form-data"))
+            let notDocx = try await b.upload("/items/\(job.id)/upload", file: Data("just text".utf8), fileName: "x.docx")
+            #expect(notDocx.status == .badRequest)
+            #expect(notDocx.body.contains("DOCX"))
+            let big = try await b.upload("/items/\(job.id)/upload", file: Data(count: 400 * 1024), fileName: "big.docx")
+            #expect(big.status == .contentTooLarge)
+            let ok = try await b.upload("/items/\(job.id)/upload", file: docx, fileName: "corrigé.docx")
+            #expect(ok.status == .seeOther)
+        }
+        let result = h.layout.stateDir.appendingPathComponent(try #require(job.resultPath))
+        #expect(try Data(contentsOf: result) == docx)
+        let machine = h.layout.jobDir(job.id).appendingPathComponent("machine").appendingPathComponent(result.lastPathComponent)
+        #expect(try Data(contentsOf: machine) == Data("PK-not-really".utf8))
+    }
+
+    @Test("Word-level changes are marked for a correction, not for a translation")
+    func wordDiff() async throws {
+        let h = try WebHarness()
+        defer { h.cleanUp() }
+        try await h.addAccount("marie", pipelines: ["proofread", "translate"])
+        let proof = try await h.awaitingJob(pipeline: "proofread", name: "p.md", source: "Les enfant sont aller a l'école.",
+                                            result: "Les enfants sont allés à l'école.")
+        let trans = try await h.awaitingJob(pipeline: "translate", name: "t.md", source: "Bonjour le monde.", result: "Hello world.")
+        try await h.application().test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("marie")
+            let p = try await b.get("/items/\(proof.id)").body
+            #expect(p.contains("<del>enfant</del>"))
+            #expect(p.contains("<ins>enfants</ins>"))
+            let t = try await b.get("/items/\(trans.id)").body
+            #expect(!t.contains("<del>"))
+            #expect(t.contains("Hello world."))
+        }
+    }
+
+    @Test("The audit log page lists every decision, for admins")
+    func auditPage() async throws {
+        let h = try WebHarness()
+        defer { h.cleanUp() }
+        try await h.addAccount("ana", role: .admin, pipelines: [])
+        let job = try await h.awaitingJob()
+        _ = try await h.desk.reject(job.id, by: "cli-user", reason: "Hors sujet")
+        try await h.application().test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("ana")
+            let page = try await b.get("/audit")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("cli-user"))
+            #expect(page.body.contains("Hors sujet"))
+            #expect(page.body.contains("refusé"))
+        }
+    }
+}
