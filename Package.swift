@@ -3,6 +3,7 @@ import PackageDescription
 
 let log = Target.Dependency.product(name: "Logging", package: "swift-log")
 let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 
 let package = Package(
     name: "Guichet",
@@ -21,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Domain core: jobs, states, pipelines as data, the store seam. No I/O.
@@ -42,7 +45,7 @@ let package = Package(
         // DOCX in, DOCX out: paragraphs as text with formatting markers, rewritten in place.
         .target(name: "GuichetDOCXText", dependencies: ["GuichetDOCX", "CZip"]),
         // OpenAI-compatible chat client over libcurl: retries, timeouts, response validation.
-        .target(name: "GuichetLLM", dependencies: ["CCurl", log]),
+        .target(name: "GuichetLLM", dependencies: ["CCurl", log, metrics]),
         // Markdown / text documents: parsing into segments, chunking, rendering back.
         // A document as structure (headings, paragraphs, lists, tables), shared by readers and writers.
         .target(name: "GuichetDocumentModel"),
@@ -52,7 +55,7 @@ let package = Package(
         // The file-system workflow around jobs: intake, failures, review decisions, recovery.
         .target(name: "GuichetJobs", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", log]),
         // Pipelines at work: prompts, map and map-reduce over the chunks.
-        .target(name: "GuichetPipelines", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", "GuichetDOCX", "GuichetDOCXText", "GuichetPDF", "GuichetJobs", "GuichetLLM", log]),
+        .target(name: "GuichetPipelines", dependencies: ["GuichetCore", "GuichetConfig", "GuichetDocuments", "GuichetDOCX", "GuichetDOCXText", "GuichetPDF", "GuichetJobs", "GuichetLLM", log, metrics]),
         // The approvers' web page: accounts, sessions, the queue, items, decisions, the audit log.
         .target(name: "GuichetWeb", dependencies: [
             "GuichetCore", "GuichetConfig", "GuichetJobs", "GuichetDOCXText", "GuichetPipelines", log, lifecycle,
@@ -63,11 +66,12 @@ let package = Package(
         ]),
         // Long-running services and their assembly.
         .target(name: "GuichetDaemon", dependencies: [
-            "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetWatcher", "GuichetWeb", log, lifecycle,
+            "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetWatcher", "GuichetWeb", log, lifecycle, metrics,
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // The thin `guichet` command.
         .executableTarget(name: "guichet", dependencies: [
-            "GuichetDaemon", "GuichetCore", "GuichetConfig", "GuichetJobs", "GuichetPipelines", "GuichetPDF", "GuichetDocumentModel",
+            "GuichetDaemon", "GuichetCore", "GuichetConfig", "GuichetJobs", "GuichetPipelines", "GuichetPDF", "GuichetDocumentModel", "GuichetWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
         ]),
         // `make bench`: figures printed side by side, never asserted.

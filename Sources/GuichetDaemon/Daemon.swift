@@ -5,6 +5,7 @@ import GuichetJobs
 import GuichetLLM
 import GuichetPipelines
 import GuichetStore
+import GuichetWeb
 import Logging
 import ServiceLifecycle
 
@@ -27,6 +28,28 @@ public struct Daemon: Sendable {
     public var intake: Intake { Intake(configuration: configuration, layout: layout, store: store, logger: logger) }
     public var reviewDesk: ReviewDesk {
         ReviewDesk(configuration: configuration, layout: layout, store: store, logger: logger, stamp: DOCXApprovalStamp())
+    }
+
+    public var accountDesk: AccountDesk {
+        AccountDesk(store: store, bcryptCost: configuration.web.bcryptCost, logger: logger)
+    }
+
+    /// The approvers' web page over this daemon's store and review desk.
+    public func makeWebServer(probes: (any WebProbes)? = nil) throws -> WebServer {
+        var log = logger
+        log[metadataKey: "guichet.component"] = "web"
+        return try WebServer(configuration: configuration, layout: layout, jobs: store, accounts: store, desk: reviewDesk,
+                             deriver: EditedResultDeriver(configuration: configuration, layout: layout), probes: probes, logger: log)
+    }
+
+    /// `guichet serve`: the web page alone (the daemon may run in another process; both share
+    /// the store).
+    public func serve() async throws {
+        MetricsBackend.bootstrap()
+        let app = try makeWebServer().makeApplication()
+        let group = ServiceGroup(configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("web page only", metadata: ["guichet.web": "http://\(configuration.web.host):\(configuration.web.port)/"])
+        try await group.run()
     }
 
     public func makeClient() throws -> CurlChatClient {
@@ -55,14 +78,15 @@ public struct Daemon: Sendable {
         return ModelSupervisor(settings: configuration.llm.bundled, modelName: configuration.llm.model, logDirectory: layout.stateDir, logger: log)
     }
 
-    func makeWorker(client: any ChatClient, readiness: (any ModelReadiness)?, onOutcome: (@Sendable (JobRunner.Outcome) -> Void)? = nil) -> WorkerService {
+    func makeWorker(client: any ChatClient, readiness: (any ModelReadiness)?, board: HealthBoard? = nil,
+                    onOutcome: (@Sendable (JobRunner.Outcome) -> Void)? = nil) -> WorkerService {
         var log = logger
         log[metadataKey: "guichet.component"] = "worker"
         let runner = JobRunner(configuration: configuration, layout: layout, store: store, client: client,
                                pdfExtractor: Self.pdfExtractor(), logger: log)
         return WorkerService(store: store, runner: runner, workers: configuration.llm.maxConcurrentRequests,
                              readiness: readiness, shutdownGrace: .milliseconds(Int64(configuration.shutdownGrace * 1000)),
-                             logger: log, onOutcome: onOutcome)
+                             logger: log, onOutcome: onOutcome, board: board)
     }
 
     /// `guichet run`: takes the daemon lock, recovers from any interruption, then runs the
@@ -81,11 +105,22 @@ public struct Daemon: Sendable {
             // Last in the list, so first to stop: STOPPING=1 goes out as shutdown begins.
             let intake = self.intake
             let notifier = SystemdNotifier(store: store, readiness: supervisor, diskPressure: { intake.lowDiskSpace() }, logger: nlog)
+            MetricsBackend.bootstrap()
+            let board = HealthBoard()
             if let supervisor { services.append(supervisor) }
-            services.append(makeWorker(client: client, readiness: supervisor))
+            // Early in the list so it stops late: /healthz and approvals keep answering while
+            // the worker drains.
+            if configuration.web.enabled {
+                let probes = DaemonProbes(configuration: configuration, store: store, board: board, supervisor: supervisor,
+                                          diskPressure: { intake.lowDiskSpace() != nil }, registry: MetricsBackend.registry)
+                services.append(try makeWebServer(probes: probes).makeApplication())
+            }
+            services.append(makeWorker(client: client, readiness: supervisor, board: board))
             var wlog = logger
             wlog[metadataKey: "guichet.component"] = "watcher"
-            services.append(WatcherService(configuration: configuration, layout: layout, intake: intake, logger: wlog))
+            var watcher = WatcherService(configuration: configuration, layout: layout, intake: intake, logger: wlog)
+            watcher.board = board
+            services.append(watcher)
             services.append(notifier)
             let group = ServiceGroup(configuration: .init(
                 services: services.map { .init(service: $0) },

@@ -13,6 +13,8 @@ public struct WatcherService: Service, CustomStringConvertible {
     let layout: StateLayout
     let intake: Intake
     let logger: Logger
+    /// Told while the watcher runs, for `/healthz`.
+    var board: HealthBoard?
 
     public init(configuration: GuichetConfiguration, layout: StateLayout, intake: Intake, logger: Logger) {
         self.configuration = configuration
@@ -29,6 +31,8 @@ public struct WatcherService: Service, CustomStringConvertible {
         let watcher = DropFolderWatcher(configuration: wc, logger: logger)
         let intake = self.intake
         logger.info("watching drop folders", metadata: ["guichet.watch.root": "\(layout.watchDir.path)"])
+        board?.setWatcher(true)
+        defer { board?.setWatcher(false) }
         do {
           try await cancelWhenGracefulShutdown {
             try await watcher.run { file in

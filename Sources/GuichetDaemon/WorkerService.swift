@@ -27,10 +27,12 @@ public final class WorkerService: Service, CustomStringConvertible {
     let logger: Logger
     /// Called after each job reaches a resting state (for `submit --wait`).
     let onOutcome: (@Sendable (JobRunner.Outcome) -> Void)?
+    /// Told while the worker runs, for `/healthz`.
+    let board: HealthBoard?
 
     public init(store: any JobStore, runner: JobRunner, workers: Int, readiness: (any ModelReadiness)?,
                 pollInterval: Duration = .milliseconds(250), shutdownGrace: Duration = .seconds(20), logger: Logger,
-                onOutcome: (@Sendable (JobRunner.Outcome) -> Void)? = nil) {
+                onOutcome: (@Sendable (JobRunner.Outcome) -> Void)? = nil, board: HealthBoard? = nil) {
         self.store = store
         self.runner = runner
         self.workers = max(1, workers)
@@ -39,6 +41,7 @@ public final class WorkerService: Service, CustomStringConvertible {
         self.shutdownGrace = shutdownGrace
         self.logger = logger
         self.onOutcome = onOutcome
+        self.board = board
     }
 
     public func run() async throws {
@@ -51,6 +54,8 @@ public final class WorkerService: Service, CustomStringConvertible {
             }
         }
         logger.info("worker started", metadata: ["guichet.workers": "\(workers)"])
+        board?.setWorker(true)
+        defer { board?.setWorker(false) }
         // On SIGTERM: stop taking jobs, let the jobs in hand finish for up to `shutdownGrace`,
         // then cancel what is left. Every finished chunk is already stored, and an interrupted
         // job is queued again (now or at the next start), so cancelling loses nothing.
@@ -105,7 +110,9 @@ public final class WorkerService: Service, CustomStringConvertible {
                 try? await Task.sleep(for: pollInterval)
                 continue
             }
+            let started = DispatchTime.now().uptimeNanoseconds
             let outcome = await runner.run(job)
+            JobRunner.record(outcome, pipeline: job.pipeline, nanoseconds: DispatchTime.now().uptimeNanoseconds &- started)
             onOutcome?(outcome)
         }
     }

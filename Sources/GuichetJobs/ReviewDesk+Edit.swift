@@ -1,6 +1,14 @@
 import Foundation
 import GuichetCore
 
+/// Files derived from an edited result (the DOCX rebuilt from corrected Markdown), supplied
+/// by the pipelines module, which knows how each result was written.
+public protocol ResultDeriver: Sendable {
+    /// New content for the other result files once `editedName` has `text`; empty when none
+    /// derive from it.
+    func derivedFiles(job: Job, editedName: String, text: String, otherFiles: [URL]) throws -> [String: Data]
+}
+
 extension ReviewDesk {
     /// The files of a job's result (the primary one first), as they wait for review.
     public func resultFiles(of job: Job) -> [URL] {

@@ -56,7 +56,9 @@ public final class CurlChatClient: ChatClient {
 
             let started = DispatchTime.now().uptimeNanoseconds
             let outcome = try await performAttempt(transfer, model: request.model, attempt: attempt)
-            let latencyMs = Int((DispatchTime.now().uptimeNanoseconds &- started) / 1_000_000)
+            let elapsed = DispatchTime.now().uptimeNanoseconds &- started
+            let latencyMs = Int(elapsed / 1_000_000)
+            LLMMetrics.attempt(outcome, nanoseconds: elapsed)
 
             switch outcome {
             case .success(let completion):
@@ -90,6 +92,7 @@ public final class CurlChatClient: ChatClient {
                 let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter)
                 metadata["guichet.llm.retry_in_ms"] = "\(Int(delay * 1000))"
                 logger.notice("chat completion attempt failed; retrying", metadata: metadata)
+                LLMMetrics.retries.increment()
                 do {
                     try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
                 } catch {

@@ -38,7 +38,7 @@ struct FindingsConsolidator: Sendable {
                     model: runner.settings.model,
                     messages: [builder.systemMessage, .user(Self.prompt + record.source)],
                     temperature: 0, maxTokens: runner.settings.maxOutputTokens, jsonMode: true))
-                try await runner.store.recordChunkResult(
+                try await runner.recordChunkResult(
                     ChunkResult(text: c.content, model: c.model, promptTokens: c.promptTokens, completionTokens: c.completionTokens,
                                 attempts: c.attempts, durationMs: Int(Date().timeIntervalSince(started) * 1000)),
                     job: job.id, stage: stage, index: record.index)

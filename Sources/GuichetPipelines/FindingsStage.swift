@@ -32,7 +32,7 @@ struct FindingsStage: Sendable {
             let started = Date()
             let (result, usage) = try await analyse(record, categories: categoryIDs)
             let text = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
-            try await runner.store.recordChunkResult(
+            try await runner.recordChunkResult(
                 ChunkResult(text: text, model: usage.model, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens,
                             attempts: usage.attempts, durationMs: Int(Date().timeIntervalSince(started) * 1000)),
                 job: job.id, stage: Self.stage, index: record.index)

@@ -26,7 +26,7 @@ struct MapStage: Sendable {
             let started = Date()
             let (mapping, flags, usage) = try await transform(chunk)
             let text = try MapChunkResult(segments: mapping, flags: flags).encoded()
-            try await runner.store.recordChunkResult(
+            try await runner.recordChunkResult(
                 ChunkResult(text: text, model: usage.model, promptTokens: usage.promptTokens,
                             completionTokens: usage.completionTokens, attempts: usage.attempts,
                             durationMs: Int(Date().timeIntervalSince(started) * 1000)),

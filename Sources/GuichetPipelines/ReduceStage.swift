@@ -75,7 +75,7 @@ struct ReduceStage: Sendable {
             let c = try await runner.client.complete(ChatRequest(
                 model: runner.settings.model, messages: messages(record.source),
                 temperature: builder.pipeline.temperature, maxTokens: runner.settings.maxOutputTokens))
-            try await runner.store.recordChunkResult(
+            try await runner.recordChunkResult(
                 ChunkResult(text: c.content, model: c.model, promptTokens: c.promptTokens, completionTokens: c.completionTokens,
                             attempts: c.attempts, durationMs: Int(Date().timeIntervalSince(started) * 1000)),
                 job: job.id, stage: name, index: record.index)

@@ -6,14 +6,6 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// Files derived from an edited result (the DOCX rebuilt from corrected Markdown), supplied
-/// by the pipelines module, which knows how each result was written.
-public protocol ResultDeriver: Sendable {
-    /// New content for the other result files once `editedName` has `text`; empty when none
-    /// derive from it.
-    func derivedFiles(job: Job, editedName: String, text: String, otherFiles: [URL]) throws -> [String: Data]
-}
-
 /// Health and metrics for ops, answered without a session (bound to the same address).
 public protocol WebProbes: Sendable {
     /// Whether the daemon is healthy, and a JSON body saying what was checked.

@@ -10,7 +10,7 @@ struct Guichet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guichet",
         abstract: "Documents dropped in folders, processed by a language model, published after a human approves.",
-        subcommands: [Run.self, Status.self, Submit.self, Review.self, ConfigCommand.self, DoctorCommand.self, PDFExtractCommand.self])
+        subcommands: [Run.self, Serve.self, Status.self, Submit.self, Review.self, UserCommand.self, ConfigCommand.self, DoctorCommand.self, PDFExtractCommand.self])
 }
 
 /// Options every command shares.
