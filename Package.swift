@@ -64,9 +64,13 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
         ]),
+        // Tells approvers that results wait: a digest by e-mail (SMTP via libcurl) and by webhook.
+        .target(name: "GuichetNotify", dependencies: ["CCurl", "GuichetLLM", log, lifecycle]),
+        // In-process SMTP sink and webhook receiver on 127.0.0.1, for tests.
+        .target(name: "NotifyTestSupport"),
         // Long-running services and their assembly.
         .target(name: "GuichetDaemon", dependencies: [
-            "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetWatcher", "GuichetWeb", log, lifecycle, metrics,
+            "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetWatcher", "GuichetWeb", "GuichetNotify", log, lifecycle, metrics,
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // The thin `guichet` command.
@@ -98,6 +102,7 @@ let package = Package(
             "GuichetDaemon", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetTestSupport",
             "GuichetPDF", "GuichetPipelines", "GuichetDOCX", "GuichetDOCXText", "GuichetDocumentModel", log,
         ], exclude: ["Fixtures"]),
+        .testTarget(name: "GuichetNotifyTests", dependencies: ["GuichetNotify", "NotifyTestSupport", log, lifecycle]),
         .testTarget(name: "GuichetWebTests", dependencies: [
             "GuichetWeb", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetTestSupport", log,
             .product(name: "HummingbirdTesting", package: "hummingbird"),

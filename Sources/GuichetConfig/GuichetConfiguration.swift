@@ -14,6 +14,7 @@ public struct GuichetConfiguration: Sendable, Equatable {
     public var watcher = Watcher()
     public var limits = Limits()
     public var web = Web()
+    public var notifications = Notifications()
     public var pipelines: [PipelineDefinition] = PipelineDefinition.builtins
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error`.
     public var logLevel = "info"
@@ -108,6 +109,52 @@ public struct GuichetConfiguration: Sendable, Equatable {
         public var maxLoginAttempts = 5
         public var loginWindow = 900.0
         public init() {}
+    }
+
+    /// Telling approvers that items wait: a digest by e-mail and/or webhook. Off by default.
+    public struct Notifications: Sendable, Equatable {
+        public struct Email: Sendable, Equatable {
+            /// `smtp://host:25`, `smtp://host:587` (with `starttls`), or `smtps://host:465`.
+            public var url = ""
+            public var starttls = false
+            public var username: String?
+            /// The SMTP password is read from this file or environment variable, never from the TOML file.
+            public var passwordFile: String?
+            public var passwordEnv = "GUICHET_SMTP_PASSWORD"
+            public var from = ""
+            public var fromName = "Guichet"
+            public var to: [String] = []
+            public init() {}
+        }
+        public struct Webhook: Sendable, Equatable {
+            public var url = ""
+            /// Sent as `Authorization: Bearer …`; read from this file or environment variable.
+            public var secretFile: String?
+            public var secretEnv = "GUICHET_WEBHOOK_SECRET"
+            public var timeout = 10.0
+            public init() {}
+        }
+        public var email: Email?
+        public var webhook: Webhook?
+        /// At least this many seconds between two digests.
+        public var interval = 900.0
+        public var pollInterval = 30.0
+        public init() {}
+    }
+
+    /// A secret from a file (first line) or else an environment variable; never from the TOML.
+    public static func secret(file: String?, env: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String? {
+        if let file {
+            do {
+                let s = try String(contentsOfFile: file, encoding: .utf8)
+                let v = s.split(whereSeparator: \.isNewline).first.map(String.init)?.trimmingCharacters(in: .whitespaces)
+                return v?.isEmpty == false ? v : nil
+            } catch {
+                throw GuichetError(.configuration, "cannot read secret file \(file)", cause: "\(error)")
+            }
+        }
+        if let v = environment[env], !v.isEmpty { return v }
+        return nil
     }
 
     /// The pipeline handling a drop folder.

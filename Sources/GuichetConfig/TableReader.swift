@@ -57,8 +57,9 @@ struct TableReader {
                 }
             case "pipelines": table(v, key).map { readPipelines($0, into: &c.pipelines) }
             case "web": table(v, key).map { readWeb($0, into: &c.web) }
+            case "notifications": table(v, key).map { readNotifications($0, into: &c.notifications) }
             default:
-                unknown(key, ["watch_dir", "output_dir", "state_dir", "log_level", "shutdown_grace", "llm", "chunking", "watcher", "limits", "pipelines", "web"])
+                unknown(key, ["watch_dir", "output_dir", "state_dir", "log_level", "shutdown_grace", "llm", "chunking", "watcher", "limits", "pipelines", "web", "notifications"])
             }
         }
     }
@@ -78,6 +79,53 @@ struct TableReader {
             case "login_window": number(v, path, 1...86_400).map { w.loginWindow = $0 }
             default:
                 unknown(path, ["enabled", "host", "port", "public_url", "secure_cookies", "session_hours", "max_upload_mb", "bcrypt_cost", "max_login_attempts", "login_window"])
+            }
+        }
+    }
+
+    mutating func readNotifications(_ t: TOMLTable, into n: inout GuichetConfiguration.Notifications) {
+        for (k, v, path) in entries(t, "notifications") {
+            switch k {
+            case "interval": number(v, path, 1...7 * 86_400).map { n.interval = $0 }
+            case "poll_interval": number(v, path, 1...86_400).map { n.pollInterval = $0 }
+            case "email":
+                guard let et = table(v, path) else { continue }
+                var e = GuichetConfiguration.Notifications.Email()
+                for (k2, v2, p2) in entries(et, path) {
+                    switch k2 {
+                    case "url": string(v2, p2, nonEmpty: true).map { e.url = $0 }
+                    case "starttls": bool(v2, p2).map { e.starttls = $0 }
+                    case "username": string(v2, p2, nonEmpty: true).map { e.username = $0 }
+                    case "password_file": string(v2, p2, nonEmpty: true).map { e.passwordFile = $0 }
+                    case "password_env": string(v2, p2, nonEmpty: true).map { e.passwordEnv = $0 }
+                    case "from": string(v2, p2, nonEmpty: true).map { e.from = $0 }
+                    case "from_name": string(v2, p2, nonEmpty: true).map { e.fromName = $0 }
+                    case "to":
+                        if let arr = v2.array, !arr.isEmpty, arr.allSatisfy({ $0.string?.isEmpty == false }) {
+                            e.to = arr.compactMap(\.string)
+                        } else { problem(p2, "must be a non-empty array of addresses") }
+                    case "password": problem(p2, "secrets do not belong in the configuration file; use password_file or password_env")
+                    default: unknown(p2, ["url", "starttls", "username", "password_file", "password_env", "from", "from_name", "to"])
+                    }
+                }
+                if e.url.isEmpty || e.from.isEmpty || e.to.isEmpty { problem(path, "needs url, from and to") }
+                n.email = e
+            case "webhook":
+                guard let wt = table(v, path) else { continue }
+                var w = GuichetConfiguration.Notifications.Webhook()
+                for (k2, v2, p2) in entries(wt, path) {
+                    switch k2 {
+                    case "url": string(v2, p2, nonEmpty: true).map { w.url = $0 }
+                    case "secret_file": string(v2, p2, nonEmpty: true).map { w.secretFile = $0 }
+                    case "secret_env": string(v2, p2, nonEmpty: true).map { w.secretEnv = $0 }
+                    case "timeout": number(v2, p2, 0.5...600).map { w.timeout = $0 }
+                    case "secret": problem(p2, "secrets do not belong in the configuration file; use secret_file or secret_env")
+                    default: unknown(p2, ["url", "secret_file", "secret_env", "timeout"])
+                    }
+                }
+                if w.url.isEmpty { problem(path, "needs url") }
+                n.webhook = w
+            default: unknown(path, ["email", "webhook", "interval", "poll_interval"])
             }
         }
     }

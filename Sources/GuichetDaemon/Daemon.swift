@@ -115,6 +115,7 @@ public struct Daemon: Sendable {
                                           diskPressure: { intake.lowDiskSpace() != nil }, registry: MetricsBackend.registry)
                 services.append(try makeWebServer(probes: probes).makeApplication())
             }
+            if let notify = try makeNotificationService() { services.append(notify) }
             services.append(makeWorker(client: client, readiness: supervisor, board: board))
             var wlog = logger
             wlog[metadataKey: "guichet.component"] = "watcher"

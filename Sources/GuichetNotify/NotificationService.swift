@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Tells approvers that results wait: every `pollInterval` it asks the source what is pending
+/// and sends a digest through each channel when `Digest.shouldSend` says so.
+///
+/// Add it to the daemon's `ServiceGroup`. On graceful shutdown it stops at once, aborting a
+/// send in progress (nothing is lost: the items stay pending and are announced at the next start).
+/// A failing source or channel is logged and tried again at the next poll; the service itself
+/// never throws.
+public struct NotificationService: Service, CustomStringConvertible {
+    public var description: String { "NotificationService" }
+
+    /// The settings it was created with.
+    public let settings: NotificationSettings
+    /// The channels digests go through.
+    public let channels: [any NotificationChannel]
+    private let source: any PendingItemSource
+    private let logger: Logger
+
+    /// Creates the service. Only stores its arguments: nothing runs before `run()`.
+    ///
+    /// - Parameters:
+    ///   - channels: the channels to use; nil (the default) builds them from `settings`
+    ///     (`SMTPMailer` for `email`, `WebhookNotifier` for `webhook`).
+    ///   - texts: the language of the e-mails.
+    public init(
+        settings: NotificationSettings, source: any PendingItemSource, logger: Logger,
+        texts: DigestTexts = .french, channels: [any NotificationChannel]? = nil
+    ) {
+        self.settings = settings
+        self.source = source
+        self.logger = logger
+        self.channels = channels ?? Self.channels(for: settings, texts: texts)
+    }
+
+    /// The channels the settings turn on, e-mail first.
+    public static func channels(for settings: NotificationSettings, texts: DigestTexts = .french) -> [any NotificationChannel] {
+        var channels: [any NotificationChannel] = []
+        if let email = settings.email { channels.append(SMTPMailer(settings: email, texts: texts)) }
+        if let webhook = settings.webhook { channels.append(WebhookNotifier(settings: webhook)) }
+        return channels
+    }
+
+    public func run() async throws {
+        guard !channels.isEmpty else {
+            // Returning would end the whole ServiceGroup (its default for a service that
+            // finishes), so an idle service waits for the shutdown like the others.
+            logger.debug("notifications off: no channel configured")
+            try? await gracefulShutdown()
+            return
+        }
+        logger.info("notifying approvers", metadata: [
+            "guichet.notify.channels": "\(channels.map(\.name).joined(separator: ","))",
+            "guichet.notify.interval_s": "\(settings.interval)",
+        ])
+        let settings = self.settings, channels = self.channels, source = self.source, logger = self.logger
+        do {
+            try await cancelWhenGracefulShutdown {
+                var announcer = Announcer(channels: channels, interval: settings.interval, pageURL: settings.pageURL, logger: logger)
+                var sourceFailures = 0
+                let pause = Duration.milliseconds(Int64((max(settings.pollInterval, 0.01) * 1000).rounded()))
+                while !Task.isCancelled {
+                    do {
+                        let pending = try await source.pendingItems()
+                        if sourceFailures > 0 {
+                            logger.notice("pending items readable again", metadata: ["guichet.notify.failures": "\(sourceFailures)"])
+                            sourceFailures = 0
+                        }
+                        await announcer.round(pending: pending, now: Date())
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        sourceFailures += 1
+                        // Logged once per streak: the store's own errors are reported by the store.
+                        let level: Logger.Level = sourceFailures == 1 ? .warning : .debug
+                        logger.log(level: level, "cannot read the pending items; will retry at the next poll", metadata: [
+                            "guichet.notify.error": "\(error)", "guichet.notify.failures": "\(sourceFailures)",
+                        ])
+                    }
+                    try await Task.sleep(for: pause)
+                }
+            }
+        } catch is CancellationError {
+            // Graceful shutdown or cancellation.
+        }
+        logger.debug("notification service stopped")
+    }
+}
