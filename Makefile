@@ -23,8 +23,9 @@ run: setup
 ## time: several spawn the daemon, LibreOffice or the model, and on 2 cores parallel runs starve
 ## each other into timeouts.
 test: setup
+	@bash scripts/install-deps.sh --test
 	$(SWIFT) build --build-tests
-	GUICHET_BIN="$$($(SWIFT) build --show-bin-path)/guichet" GUICHET_REQUIRE_MODEL=1 $(SWIFT) test --no-parallel
+	GUICHET_BIN="$$($(SWIFT) build --show-bin-path)/guichet" GUICHET_REQUIRE_MODEL=1 GUICHET_REQUIRE_BROWSER=1 $(SWIFT) test --no-parallel
 
 ## The resilience suite in full (CI runs it smaller, inside `make test`): repeated kill -9,
 ## a flood of files; prints the figures.

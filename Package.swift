@@ -66,6 +66,8 @@ let package = Package(
         ]),
         // Tells approvers that results wait: a digest by e-mail (SMTP via libcurl) and by webhook.
         .target(name: "GuichetNotify", dependencies: ["CCurl", "GuichetLLM", log, lifecycle]),
+        // A W3C WebDriver client for headless Chromium, for the real-browser tests.
+        .target(name: "GuichetWebDriver"),
         // In-process SMTP sink and webhook receiver on 127.0.0.1, for tests.
         .target(name: "NotifyTestSupport"),
         // Long-running services and their assembly.
@@ -100,8 +102,9 @@ let package = Package(
         ]),
         .testTarget(name: "GuichetDaemonTests", dependencies: [
             "GuichetDaemon", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetTestSupport",
-            "GuichetPDF", "GuichetPipelines", "GuichetDOCX", "GuichetDOCXText", "GuichetDocumentModel", log,
+            "GuichetPDF", "GuichetPipelines", "GuichetDOCX", "GuichetDOCXText", "GuichetDocumentModel", "GuichetWebDriver", log,
         ], exclude: ["Fixtures"]),
+        .testTarget(name: "GuichetWebDriverTests", dependencies: ["GuichetWebDriver"]),
         .testTarget(name: "GuichetNotifyTests", dependencies: ["GuichetNotify", "NotifyTestSupport", log, lifecycle]),
         .testTarget(name: "GuichetWebTests", dependencies: [
             "GuichetWeb", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetTestSupport", log,

@@ -2,6 +2,8 @@
 # Installs the Debian packages Guichet builds and tests with, only those missing.
 set -euo pipefail
 PKGS=(pkg-config libcurl4-openssl-dev libsqlite3-dev libzip-dev libpoppler-glib-dev poppler-utils libreoffice-writer-nogui python3-venv)
+# `--test`: also what only the tests need (a real browser for the web page's browser tests).
+if [ "${1:-}" = "--test" ]; then PKGS+=(chromium chromium-driver); fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -45,14 +45,14 @@ struct ItemPage {
     /// Source and result passages side by side. Where the result is a correction of the
     /// source (same language), word-level changes are marked; a translation shares too few
     /// words for a diff to mean anything, so it is shown plain.
-    static func rows(_ chunks: [ChunkRecord]) -> [Row] {
-        chunks.sorted { $0.index < $1.index }.map { c in
-            let result = c.result ?? ""
-            guard !result.isEmpty, WordDiff.changedWordShare(c.source, result) < 0.5 else {
-                return Row(source: [Piece(text: c.source, changed: false)], result: [Piece(text: result, changed: false)])
+    static func rows(_ chunks: [ChunkRecord], format: String) -> [Row] {
+        ReviewPassages.pairs(chunks, format: format).map { p in
+            let result = p.result
+            guard !result.isEmpty, WordDiff.changedWordShare(p.source, result) < 0.5 else {
+                return Row(source: [Piece(text: p.source, changed: false)], result: [Piece(text: result, changed: false)])
             }
             var left: [Piece] = [], right: [Piece] = []
-            for e in WordDiff.diff(c.source, result) {
+            for e in WordDiff.diff(p.source, result) {
                 switch e {
                 case .same(let s): left.append(Piece(text: s, changed: false)); right.append(Piece(text: s, changed: false))
                 case .delete(let s): left.append(Piece(text: s, changed: true))

@@ -17,7 +17,7 @@ struct SessionMiddleware: RouterMiddleware {
     static let loginCookie = "guichet_login"
     /// Paths served to anyone: the sign-in page, the style sheet, and the probes for ops.
     static func isPublic(_ path: String) -> Bool {
-        path == "/login" || path == "/static/guichet.css" || path == "/healthz" || path == "/metrics"
+        path == "/login" || path == "/static/guichet.css" || path == "/healthz" || path == "/metrics" || path == "/favicon.ico"
     }
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {

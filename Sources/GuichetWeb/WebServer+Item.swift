@@ -80,7 +80,7 @@ extension WebServer {
             flags: job.flags,
             corrections: Correction.stored(inJobDir: jobDir).map { .init(before: $0.before, after: $0.after, context: $0.context) },
             findings: findings,
-            rows: findings.isEmpty ? ItemPage.rows(chunks) : [],
+            rows: findings.isEmpty ? ItemPage.rows(chunks, format: job.format) : [],
             resultText: findings.isEmpty && !chunks.isEmpty ? nil : primaryText,
             canDecide: canDecide, csrf: context.session?.csrfToken ?? "",
             editText: canDecide ? primaryText : nil,

@@ -16,7 +16,10 @@ extension WebServer {
     func addLoginRoutes(_ router: Router<WebContext>) {
         router.get("/login") { request, context in
             if context.session != nil { return PageRenderer.redirect("/queue") }
-            let token = SessionMiddleware.newToken()
+            // The token already in the browser is kept: a second load of this page (another
+            // tab, the favicon's redirect) must not invalidate a form already shown.
+            let existing = request.cookies[SessionMiddleware.loginCookie]?.value
+            let token: String = existing.map { "\($0)" }.flatMap { SessionMiddleware.looksLikeToken($0) ? $0 : nil } ?? SessionMiddleware.newToken()
             let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
             var response = try renderer.render("login", LoginPage(t: texts, title: texts.signIn, loginToken: token, next: next, error: nil))
             response.setCookie(Cookie(name: SessionMiddleware.loginCookie, value: token, maxAge: 3600, path: "/login",

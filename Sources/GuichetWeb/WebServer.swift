@@ -59,6 +59,8 @@ public struct WebServer: Sendable {
             return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: WebTemplates.css)))
         }
         router.get("/") { _, _ in PageRenderer.redirect("/queue") }
+        // Browsers ask for it on every site; answered plainly rather than with the sign-in page.
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         addLoginRoutes(router)
         addQueueRoutes(router)
         addItemRoutes(router)

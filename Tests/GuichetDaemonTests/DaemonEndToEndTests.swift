@@ -6,19 +6,7 @@ import Testing
 /// The real binary, a real drop folder, a real SQLite file, a fake model on 127.0.0.1.
 @Suite(.serialized) struct DaemonEndToEndTests {
     func fakeConfig(_ server: FakeOpenAIServer, extra: String = "") -> String {
-        """
-        [llm]
-        backend = "remote"
-        url = "\(server.baseURL)"
-        model = "fake"
-        max_concurrent_requests = 2
-        max_attempts = 2
-        retry_delay = 1
-        [watcher]
-        rescan_interval = 1
-        stability_delay = 0.5
-        \(extra)
-        """
+        DaemonHarness.fakeModelConfig(server, extra: extra)
     }
 
     @Test func dropReviewApprovePublish() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import GuichetCore
 import GuichetStore
+import GuichetTestSupport
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -11,6 +12,9 @@ import GuichetStore
 final class DaemonHarness: @unchecked Sendable {
     let root: URL
     let configPath: URL
+    /// The web page's port: a free one per sandbox, so daemons of different tests never fight
+    /// over 8080.
+    let webPort: Int
     var daemon: Process?
     var daemonLog: URL { root.appendingPathComponent("daemon.log") }
 
@@ -41,8 +45,43 @@ final class DaemonHarness: @unchecked Sendable {
             log_level = "debug"
 
             """
-        try (base + toml).write(to: configPath, atomically: true, encoding: .utf8)
+        webPort = Self.freePort()
+        let web = toml.contains("[web]") ? "" : "\n[web]\nport = \(webPort)\nbcrypt_cost = 4\n"
+        try (base + toml + web).write(to: configPath, atomically: true, encoding: .utf8)
     }
+
+    /// A port the kernel says is free now (bound to port 0, read back, closed).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// A configuration pointing the daemon at a fake model on 127.0.0.1, with quick rescans.
+    static func fakeModelConfig(_ server: FakeOpenAIServer, extra: String = "") -> String {
+        """
+        [llm]
+        backend = "remote"
+        url = "\(server.baseURL)"
+        model = "fake"
+        max_concurrent_requests = 2
+        max_attempts = 2
+        retry_delay = 1
+        [watcher]
+        rescan_interval = 1
+        stability_delay = 0.5
+        \(extra)
+        """
+    }
+
+    var webURL: String { "http://127.0.0.1:\(webPort)" }
 
     var watch: URL { root.appendingPathComponent("Watch") }
     var output: URL { root.appendingPathComponent("Output") }
@@ -90,7 +129,7 @@ final class DaemonHarness: @unchecked Sendable {
     struct CLIResult { var status: Int32; var stdout: String; var stderr: String }
 
     /// Runs `guichet ARGS --config <sandbox>` to completion.
-    func cli(_ args: [String], config: Bool = true) throws -> CLIResult {
+    func cli(_ args: [String], config: Bool = true, stdin: String? = nil) throws -> CLIResult {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args + (config ? ["--config", configPath.path] : [])
@@ -101,6 +140,11 @@ final class DaemonHarness: @unchecked Sendable {
         FileManager.default.createFile(atPath: err.path, contents: nil)
         p.standardOutput = try FileHandle(forWritingTo: out)
         p.standardError = try FileHandle(forWritingTo: err)
+        if let stdin {
+            let input = root.appendingPathComponent("cli-\(UUID().uuidString).in")
+            try Data(stdin.utf8).write(to: input)
+            p.standardInput = try FileHandle(forReadingFrom: input)
+        }
         try p.run()
         p.waitUntilExit()
         return CLIResult(status: p.terminationStatus,

@@ -72,7 +72,9 @@ struct WebHarness {
         job.completionTokens = 7
         try await store.insert(job, audit: AuditEntry(jobID: id, actor: AuditEntry.machineActor, action: .received))
         _ = try await store.planChunks([ChunkRecord(jobID: id, index: 0, source: source)], for: id, stage: "map")
-        try await store.recordChunkResult(ChunkResult(text: result, model: "test-model", promptTokens: 12, completionTokens: 7, attempts: 1, durationMs: 1500),
+        // Stored as the map stage stores an answer: the new text of each segment, by ID.
+        let answer = String(decoding: try JSONSerialization.data(withJSONObject: ["flags": [String](), "segments": ["0": result]]), as: UTF8.self)
+        try await store.recordChunkResult(ChunkResult(text: answer, model: "test-model", promptTokens: 12, completionTokens: 7, attempts: 1, durationMs: 1500),
                                           job: id, stage: "map", index: 0)
         return job
     }
