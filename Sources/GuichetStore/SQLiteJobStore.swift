@@ -42,13 +42,24 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func jobs(matching filter: JobFilter) async throws -> [Job] {
+        try await db.read { db in try Self.request(filter).fetchAll(db).map { try $0.job() } }
+    }
+
+    static func request(_ filter: JobFilter) -> QueryInterfaceRequest<JobRow> {
+        var q = JobRow.all()
+        if let s = filter.states { q = q.filter(s.map(\.rawValue).contains(Column("state"))) }
+        if let p = filter.pipelines { q = q.filter(p.contains(Column("pipeline"))) }
+        q = q.order(Column("createdAt"), Column("id"))
+        if let l = filter.limit { q = q.limit(l, offset: filter.offset) } else if filter.offset > 0 { q = q.limit(-1, offset: filter.offset) }
+        return q
+    }
+
+    /// SQLite's plan for the query behind ``jobs(matching:)`` (`EXPLAIN QUERY PLAN` details),
+    /// so tests and the benchmark can show the review queue is read through an index.
+    public func queryPlan(for filter: JobFilter) async throws -> [String] {
         try await db.read { db in
-            var q = JobRow.all()
-            if let s = filter.states { q = q.filter(s.map(\.rawValue).contains(Column("state"))) }
-            if let p = filter.pipelines { q = q.filter(p.contains(Column("pipeline"))) }
-            q = q.order(Column("createdAt"), Column("id"))
-            if let l = filter.limit { q = q.limit(l, offset: filter.offset) } else if filter.offset > 0 { q = q.limit(-1, offset: filter.offset) }
-            return try q.fetchAll(db).map { try $0.job() }
+            let statement = try Self.request(filter).makePreparedRequest(db, forSingleResult: false).statement
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + statement.sql, arguments: statement.arguments).map { $0["detail"] as String }
         }
     }
 
@@ -62,9 +73,9 @@ public final class SQLiteJobStore: JobStore {
     }
 
     public func jobs(withIDPrefix prefix: String, limit: Int) async throws -> [Job] {
-        // IDs are lowercase hex and dashes; anything else cannot match, and keeps LIKE
-        // wildcards out of the query.
-        guard !prefix.isEmpty, prefix.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { return [] }
+        // Only a well-formed ID can be a prefix of one; a range query (not LIKE) keeps
+        // wildcards meaningless.
+        guard JobID.isWellFormed(prefix) else { return [] }
         return try await db.read { db in
             try JobRow.filter(Column("id") >= prefix && Column("id") < prefix + "\u{10FFFF}")
                 .order(Column("id")).limit(limit).fetchAll(db).map { try $0.job() }
