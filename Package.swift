@@ -82,7 +82,8 @@ let package = Package(
         ]),
         // `make bench`: figures printed side by side, never asserted.
         .executableTarget(name: "guichet-bench", dependencies: [
-            "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetDocuments", "GuichetWatcher", "GuichetPDF", "GuichetTestSupport", log,
+            "GuichetCore", "GuichetConfig", "GuichetStore", "GuichetLLM", "GuichetJobs", "GuichetPipelines", "GuichetDocuments", "GuichetWatcher", "GuichetPDF", "GuichetTestSupport", "GuichetWeb", log,
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         // An in-process fake OpenAI-compatible server for deterministic and fault tests.
         .target(name: "GuichetTestSupport", dependencies: [log]),

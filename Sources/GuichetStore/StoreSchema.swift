@@ -78,8 +78,8 @@ enum StoreSchema {
             }
             // The review queue page lists one state (and pipeline), oldest first, a page at a
             // time: with 10,000 items this index keeps it from scanning and sorting the table.
-            try db.create(index: "job_state_pipeline_created", on: "job", columns: ["state", "pipeline", "createdAt"])
-            try db.create(index: "job_state_created", on: "job", columns: ["state", "createdAt"])
+            try db.create(index: "job_state_pipeline_created", on: "job", columns: ["state", "pipeline", "createdAt", "id"])
+            try db.create(index: "job_state_created", on: "job", columns: ["state", "createdAt", "id"])
         }
         return migrator
     }

@@ -299,3 +299,4 @@ if selected("pdf") { try pdf() }
 if selected("swot") { try await swot() }
 if selected("intake") { try await intakeLatency() }
 if selected("fanout") { try await fanOut() }
+if selected("web") { try await webQueue() }

@@ -15,6 +15,7 @@ struct QueueIndexTests {
             let plan = try await store.queryPlan(for: filter).joined(separator: " | ")
             #expect(plan.contains("USING INDEX job_state"), "\(plan)")
             #expect(!plan.contains("SCAN job"), "\(plan)")
+            #expect(!plan.contains("TEMP B-TREE"), "no sort of the whole queue: \(plan)")
         }
     }
 }

@@ -172,3 +172,35 @@ struct WebReviewTests {
         }
     }
 }
+
+@Suite("Web page SWOT view")
+struct WebFindingsTests {
+    @Test("SWOT points show their verification marks and each verified quote in its context")
+    func findingsWithContext() async throws {
+        let h = try WebHarness()
+        defer { h.cleanUp() }
+        try await h.addAccount("marie", pipelines: ["swot"])
+        let source = "Introduction.\n\nLa commune dispose d’un   réseau de bibliothèques très fréquenté, y compris le dimanche.\n\nConclusion."
+        let job = try await h.awaitingJob(pipeline: "swot", name: "rapport.md", source: source, result: "# SWOT\n\n…")
+        let dir = h.layout.jobDir(job.id)
+        try Data(source.utf8).write(to: dir.appendingPathComponent("source.md"))
+        let findings = """
+            [{"category":"Forces","statement":"Bibliothèques fréquentées","citations":[{"quote":"dispose d'un réseau de bibliothèques","verified":true,"page":3}]},
+             {"category":"Menaces","statement":"Point inventé","citations":[{"quote":"la piscine ferme","verified":false}]}]
+            """
+        try Data(findings.utf8).write(to: dir.appendingPathComponent("findings.json"))
+        try await h.application().test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("marie")
+            let page = try await b.get("/items/\(job.id)").body
+            #expect(page.contains("Forces — Bibliothèques fréquentées"))
+            #expect(page.contains("✓ vérifiée"))
+            #expect(page.contains("(p. 3)"))
+            #expect(page.contains("✗ citation introuvable"))
+            // The quote is found despite the typographic apostrophe and the extra spaces, and
+            // shown with what surrounds it in the source.
+            #expect(page.contains("<mark>dispose d’un   réseau de bibliothèques</mark> très fréquenté"))
+            #expect(page.contains("Introduction."))
+        }
+    }
+}
