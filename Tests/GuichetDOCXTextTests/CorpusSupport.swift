@@ -46,8 +46,7 @@ struct ZipContents {
     var compressedSizes: [String: UInt64]
 
     init(_ url: URL) throws {
-        // The package reader of the module: strict ZipReader, lenient only on libzip's
-        // header-consistency complaint (a corpus file has padded local headers).
+        // The package reader of the module (ZipReader with its structure check).
         let reader = try PackageEntries.open(url, limits: .default)
         names = reader.names
         data = [:]
