@@ -5,23 +5,25 @@ import Foundation
 /// formatting, and what accepting the tracked changes would delete.
 final class ParagraphCollector {
     private let bytes: [UInt8]
-    private let elements: [XMLElementSpan]
+    private let elements: XMLTree
     private let n: Names
     private(set) var primary: [ParagraphModel] = []
     private(set) var shadows: [ParagraphModel] = []
 
-    /// Qualified names, computed once for the part's prefixes.
+    /// Name ids of the qualified names, resolved once for the part's prefixes (-1 when the part
+    /// has no such element).
     private struct Names {
         let p, r, rPr, pPr, t, tab, br, cr, fldChar, instrText, delText, ins, del, moveFrom, moveTo,
-            rPrChange, pPrChange, txbxContent: String
-        let alternateContent, choice, fallback: String
-        init(w: String, mc: String) {
-            p = w + "p"; r = w + "r"; rPr = w + "rPr"; pPr = w + "pPr"; t = w + "t"; tab = w + "tab"
-            br = w + "br"; cr = w + "cr"; fldChar = w + "fldChar"; instrText = w + "instrText"
-            delText = w + "delText"; ins = w + "ins"; del = w + "del"; moveFrom = w + "moveFrom"
-            moveTo = w + "moveTo"; rPrChange = w + "rPrChange"; pPrChange = w + "pPrChange"
-            txbxContent = w + "txbxContent"
-            alternateContent = mc + "AlternateContent"; choice = mc + "Choice"; fallback = mc + "Fallback"
+            rPrChange, pPrChange, txbxContent: Int32
+        let alternateContent, choice, fallback: Int32
+        init(w: String, mc: String, tree: XMLTree) {
+            func id(_ name: String) -> Int32 { tree.nameID(name) }
+            p = id(w + "p"); r = id(w + "r"); rPr = id(w + "rPr"); pPr = id(w + "pPr"); t = id(w + "t"); tab = id(w + "tab")
+            br = id(w + "br"); cr = id(w + "cr"); fldChar = id(w + "fldChar"); instrText = id(w + "instrText")
+            delText = id(w + "delText"); ins = id(w + "ins"); del = id(w + "del"); moveFrom = id(w + "moveFrom")
+            moveTo = id(w + "moveTo"); rPrChange = id(w + "rPrChange"); pPrChange = id(w + "pPrChange")
+            txbxContent = id(w + "txbxContent")
+            alternateContent = id(mc + "AlternateContent"); choice = id(mc + "Choice"); fallback = id(mc + "Fallback")
         }
     }
 
@@ -50,15 +52,15 @@ final class ParagraphCollector {
     private var shadowDepth = 0
     private var deletedDepth = 0
 
-    init(bytes: [UInt8], elements: [XMLElementSpan], w: String, mc: String) {
+    init(bytes: [UInt8], elements: XMLTree, w: String, mc: String) {
         self.bytes = bytes
         self.elements = elements
-        self.n = Names(w: w, mc: mc)
+        self.n = Names(w: w, mc: mc, tree: elements)
     }
 
     func visit(_ index: Int) {
         let element = elements[index]
-        let name = element.name
+        let name = element.nameID
         if name == n.p { visitParagraph(index); return }
         if name == n.r { visitRun(index); return }
         if name == n.t || name == n.instrText || name == n.delText { return }
@@ -92,7 +94,7 @@ final class ParagraphCollector {
     }
 
     private func visitChildren(_ element: XMLElementSpan) {
-        for child in element.children { visit(child) }
+        for child in elements.children(element) { visit(child) }
     }
 
     private func markTracked(removing range: Range<Int>?) {
@@ -132,13 +134,13 @@ final class ParagraphCollector {
     private func visitAlternate(_ index: Int) {
         alternates.append(AlternateRecord())
         var sawChoice = false
-        for child in elements[index].children {
+        for child in elements.children(index) {
             let branch = elements[child]
-            if branch.name == n.choice && !sawChoice {
+            if branch.nameID == n.choice && !sawChoice {
                 sawChoice = true
                 alternates[alternates.count - 1].inChoice = true
                 visitChildren(branch)
-            } else if branch.name == n.choice || branch.name == n.fallback {
+            } else if branch.nameID == n.choice || branch.nameID == n.fallback {
                 // Other renderings of the same content: never listed, rewritten alongside.
                 alternates[alternates.count - 1].inChoice = false
                 shadowDepth += 1
@@ -158,11 +160,11 @@ final class ParagraphCollector {
     /// in `w:numPr`...). An insertion mark is accepted by dropping it; a deleted paragraph mark
     /// would merge two paragraphs, which a text rewrite does not do, so it stays.
     private func visitParagraphProperties(_ element: XMLElementSpan) {
-        for child in element.children {
+        for child in elements.children(element) {
             let c = elements[child]
-            if c.name == n.pPrChange || c.name == n.rPrChange || c.name == n.ins || c.name == n.moveTo {
+            if c.nameID == n.pPrChange || c.nameID == n.rPrChange || c.nameID == n.ins || c.nameID == n.moveTo {
                 markTracked(removing: c.start..<c.end)
-            } else if c.name == n.del || c.name == n.moveFrom {
+            } else if c.nameID == n.del || c.nameID == n.moveFrom {
                 markTracked(removing: nil)
             } else {
                 visitParagraphProperties(c)
@@ -180,19 +182,19 @@ final class ParagraphCollector {
         var rPrKey = ""
         var items: [Int] = []
         var text = ""
-        for child in run.children {
+        for child in elements.children(run) {
             let c = elements[child]
-            switch c.name {
+            switch c.nameID {
             case n.rPr:
                 var key = Array(bytes[c.start..<c.end])
-                for change in c.children.reversed() where elements[change].name == n.rPrChange {
+                for change in Array(elements.children(c)).reversed() where elements[change].nameID == n.rPrChange {
                     let e = elements[change]
                     markTracked(removing: e.start..<e.end)
                     key.removeSubrange((e.start - c.start)..<(e.end - c.start))
                 }
                 rPrKey = String(decoding: key, as: UTF8.self)
             case n.fldChar:
-                updateField(XMLScanner.attributes(of: c, in: bytes).first { $0.key.hasSuffix("fldCharType") }?.value)
+                updateField(XMLScanner.attribute(endingWith: "fldCharType", of: c, in: bytes))
             case n.t:
                 guard !hidden, fieldVisible else { continue }
                 items.append(child)
@@ -200,10 +202,10 @@ final class ParagraphCollector {
             case n.tab, n.cr:
                 guard !hidden, fieldVisible else { continue }
                 items.append(child)
-                text += c.name == n.tab ? "\t" : "\n"
+                text += c.nameID == n.tab ? "\t" : "\n"
             case n.br:
                 // Page and column breaks are layout, not text: they stay where they are.
-                let type = XMLScanner.attributes(of: c, in: bytes).first { $0.key.hasSuffix("type") }?.value
+                let type = XMLScanner.attribute(endingWith: "type", of: c, in: bytes)
                 guard !hidden, fieldVisible, type == nil || type == "textWrapping" else { continue }
                 items.append(child)
                 text += "\n"

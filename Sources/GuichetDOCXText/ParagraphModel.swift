@@ -53,7 +53,7 @@ struct ParagraphModel {
 final class TextPart {
     let name: String
     let bytes: [UInt8]
-    let elements: [XMLElementSpan]
+    let elements: XMLTree
     /// Paragraphs offered to callers, in start-tag (reading) order.
     let paragraphs: [ParagraphModel]
     /// Paragraphs inside `mc:Fallback` (or a second `mc:Choice`): written, never listed.
