@@ -52,9 +52,12 @@ final class ParagraphCollector {
     private var shadowDepth = 0
     private var deletedDepth = 0
 
+    private let w: String
+
     init(bytes: [UInt8], elements: XMLTree, w: String, mc: String) {
         self.bytes = bytes
         self.elements = elements
+        self.w = w
         self.n = Names(w: w, mc: mc, tree: elements)
     }
 
@@ -100,7 +103,7 @@ final class ParagraphCollector {
     private func markTracked(removing range: Range<Int>?) {
         guard !builders.isEmpty else { return }
         builders[builders.count - 1].model.hasTrackedChanges = true
-        if let range { builders[builders.count - 1].model.acceptRemovals.append(range) }
+        if let range { builders[builders.count - 1].model.acceptEdits.append(ByteEdit(range: range, bytes: [])) }
     }
 
     private func visitParagraph(_ index: Int) {
@@ -157,19 +160,119 @@ final class ParagraphCollector {
     }
 
     /// Paragraph properties hold paragraph-level revision marks only (on the paragraph mark,
-    /// in `w:numPr`...). An insertion mark is accepted by dropping it; a deleted paragraph mark
-    /// would merge two paragraphs, which a text rewrite does not do, so it stays.
-    private func visitParagraphProperties(_ element: XMLElementSpan) {
+    /// in `w:numPr`...). An insertion mark is accepted by dropping it. A deleted (or moved
+    /// away) paragraph mark, `w:pPr/w:rPr/w:del`, joins the paragraph to the next one: noted
+    /// here, done by ``mergeDeletedMarks()`` once the whole part is read.
+    private func visitParagraphProperties(_ element: XMLElementSpan, isMarkProperties: Bool = false) {
         for child in elements.children(element) {
             let c = elements[child]
             if c.nameID == n.pPrChange || c.nameID == n.rPrChange || c.nameID == n.ins || c.nameID == n.moveTo {
                 markTracked(removing: c.start..<c.end)
             } else if c.nameID == n.del || c.nameID == n.moveFrom {
                 markTracked(removing: nil)
+                if isMarkProperties { builders[builders.count - 1].model.markDeleted = true }
             } else {
-                visitParagraphProperties(c)
+                visitParagraphProperties(c, isMarkProperties: element.nameID == n.pPr && c.nameID == n.rPr)
             }
         }
+    }
+
+    // MARK: Deleted paragraph marks
+
+    /// Accepting a deleted paragraph mark joins the paragraph with the next one, which keeps
+    /// its own properties (its mark is the one that survives, as in Word: a paragraph deleted
+    /// whole, mark included, simply disappears). Each chain of paragraphs joined this way
+    /// becomes one listed paragraph, at the place of its first member, and its rewrite moves
+    /// the last member's start tag and properties to the front and drops the tags in between.
+    /// Only paragraphs that follow each other in the same container are joined (range marks
+    /// such as bookmarks may sit between them and end up inside); a deleted mark with no such
+    /// next paragraph (the last one of a cell) stays as it is.
+    func mergeDeletedMarks() {
+        let (newShadows, shadowMap) = merge(shadows)
+        let (newPrimary, _) = merge(primary)
+        shadows = newShadows
+        primary = newPrimary.map { model in
+            var model = model
+            var seen = Set<Int>()
+            model.shadows = model.shadows.compactMap { shadowMap[$0] }.filter { seen.insert($0).inserted }
+            return model
+        }
+    }
+
+    /// The list with joined paragraphs merged, and old position → new position.
+    private func merge(_ list: [ParagraphModel]) -> ([ParagraphModel], [Int: Int]) {
+        guard list.contains(where: \.markDeleted) else { return (list, Dictionary(uniqueKeysWithValues: list.indices.map { ($0, $0) })) }
+        var position: [Int: Int] = [:]
+        for (k, model) in list.enumerated() { position[model.element] = k }
+        let markers: Set<Int32> = Set(["bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "permStart", "permEnd",
+                                       "proofErr", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd"]
+            .map { elements.nameID(w + $0) }.filter { $0 >= 0 })
+        // next[k]: the paragraph that paragraph k joins.
+        var next = [Int?](repeating: nil, count: list.count)
+        for (k, model) in list.enumerated() where model.markDeleted {
+            var sibling = elements[model.element].nextSibling
+            while sibling >= 0, markers.contains(elements[Int(sibling)].nameID) { sibling = elements[Int(sibling)].nextSibling }
+            if sibling >= 0, elements[Int(sibling)].nameID == n.p, let target = position[Int(sibling)] { next[k] = target }
+        }
+        var joined = Set<Int>()
+        for k in list.indices { if let target = next[k] { joined.insert(target) } }
+        var result: [ParagraphModel] = []
+        var map: [Int: Int] = [:]
+        for k in list.indices where !joined.contains(k) {
+            var members = [k]
+            while let target = next[members.last!] { members.append(target) }
+            for member in members { map[member] = result.count }
+            result.append(members.count == 1 ? list[k] : joinedModel(members.map { list[$0] }))
+        }
+        return (result, map)
+    }
+
+    private func joinedModel(_ members: [ParagraphModel]) -> ParagraphModel {
+        let first = members[0], last = members[members.count - 1]
+        var model = ParagraphModel(element: first.element)
+        model.hasTrackedChanges = true
+        model.merged = members.map(\.element)
+        for slot in members.flatMap({ $0.groups.flatMap(\.slots) }) {
+            if let previous = model.groups.last?.slots.last, previous.key == slot.key {
+                model.groups[model.groups.count - 1].slots.append(slot)
+            } else {
+                model.groups.append(FormatGroup(slots: [slot]))
+            }
+        }
+        model.shadows = members.flatMap(\.shadows)
+        model.acceptEdits = members.flatMap(\.acceptEdits)
+        // The surviving start tag and properties (with their own changes accepted) go first.
+        let lastElement = elements[last.element]
+        let name = elements.name(lastElement)
+        var head: [UInt8]
+        if lastElement.isSelfClosing {
+            head = Array("<\(name)".utf8) + Array(bytes[lastElement.attributeRange]) + Array(">".utf8)
+        } else {
+            let headRange = lastElement.start..<headEnd(of: last.element)
+            let inside = last.acceptEdits.filter { headRange.contains($0.range.lowerBound) && $0.range.upperBound <= headRange.upperBound }
+                .map { ByteEdit(range: ($0.range.lowerBound - headRange.lowerBound)..<($0.range.upperBound - headRange.lowerBound), bytes: $0.bytes) }
+            head = ParagraphRewriter.apply(inside, to: Array(bytes[headRange]))
+        }
+        model.acceptEdits.append(ByteEdit(range: elements[first.element].start..<headEnd(of: first.element), bytes: head))
+        for (k, member) in members.enumerated() {
+            let e = elements[member.element]
+            if k < members.count - 1 { model.acceptEdits.append(ByteEdit(range: e.contentEnd..<e.end, bytes: [])) }
+            if k > 0 {
+                if e.isSelfClosing {
+                    model.acceptEdits.append(ByteEdit(range: e.start..<e.end, bytes: Array("</\(name)>".utf8)))
+                } else {
+                    model.acceptEdits.append(ByteEdit(range: e.start..<headEnd(of: member.element), bytes: []))
+                }
+            }
+        }
+        return model
+    }
+
+    /// End of a paragraph's start tag and properties (`w:pPr`, always its first child).
+    private func headEnd(of paragraph: Int) -> Int {
+        let p = elements[paragraph]
+        if let first = elements.children(p).first(where: { _ in true }), elements[first].nameID == n.pPr { return elements[first].end }
+        return p.contentStart
     }
 
     private var fieldVisible: Bool { fieldStories[fieldStories.count - 1].allSatisfy(\.inResult) }

@@ -22,11 +22,17 @@ struct FormatGroup {
 struct ParagraphModel {
     var element: Int
     var groups: [FormatGroup] = []
-    /// Byte ranges to delete to accept the paragraph's tracked changes: `w:del`/`w:moveFrom`
-    /// elements, `w:ins`/`w:moveTo` start and end tags (their runs stay), `w:rPrChange`,
-    /// `w:pPrChange` and paragraph-mark insertion marks.
-    var acceptRemovals: [Range<Int>] = []
+    /// Byte edits that accept the paragraph's tracked changes: deletion of `w:del`/`w:moveFrom`
+    /// elements, of `w:ins`/`w:moveTo` start and end tags (their runs stay), of `w:rPrChange`,
+    /// `w:pPrChange` and paragraph-mark insertion marks; and, for paragraphs joined by a
+    /// deleted paragraph mark, the moves of tags that make them one.
+    var acceptEdits: [ByteEdit] = []
     var hasTrackedChanges = false
+    /// The paragraph mark is deleted (`w:pPr/w:rPr/w:del` or `w:moveFrom`).
+    var markDeleted = false
+    /// The `w:p` elements joined into this paragraph by deleted marks, in order (`element` is
+    /// the first); empty for a plain paragraph.
+    var merged: [Int] = []
     /// Indices (in ``TextPart/shadows``) of the `mc:Fallback` copies of this paragraph.
     var shadows: [Int] = []
 
@@ -72,6 +78,7 @@ final class TextPart {
                                            w: Self.prefix(for: Namespaces.word, in: root, fallback: "w"),
                                            mc: Self.prefix(for: [Namespaces.markupCompatibility], in: root, fallback: "mc"))
         collector.visit(0)
+        collector.mergeDeletedMarks()
         paragraphs = collector.primary
         shadows = collector.shadows
     }

@@ -64,7 +64,7 @@ enum ParagraphRewriter {
             }
         }
         if paragraph.hasTrackedChanges {
-            edits += paragraph.acceptRemovals.map { ByteEdit(range: $0, bytes: []) }
+            edits += paragraph.acceptEdits
         }
         return (edits, flattened)
     }

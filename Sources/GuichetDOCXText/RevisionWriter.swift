@@ -105,7 +105,7 @@ enum RevisionWriter {
             edits += groupEdits(group, newText: new, part: part, context: &context)
         }
         if paragraph.hasTrackedChanges, !edits.isEmpty {
-            edits += paragraph.acceptRemovals.map { ByteEdit(range: $0, bytes: []) }
+            edits += paragraph.acceptEdits
         }
         return edits
     }
