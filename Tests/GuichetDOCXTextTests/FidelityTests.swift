@@ -88,3 +88,39 @@ struct FidelityTests {
         #expect(reread.paragraphs[target.id].text == "Texte remplacé.")
     }
 }
+
+/// Rewritten parts are deflated at zlib's normal level (6), not libzip's maximum (9, about
+/// 2.5× slower): the central directory's deflate option bits say "normal" for them, and
+/// untouched entries keep theirs.
+@Suite("Compression of rewritten parts")
+struct CompressionLevelTests {
+    /// General-purpose flags of each central directory record, by entry name.
+    static func centralFlags(_ data: Data) -> [String: UInt16] {
+        let b = [UInt8](data)
+        func u16(_ i: Int) -> Int { Int(b[i]) | Int(b[i + 1]) << 8 }
+        func u32(_ i: Int) -> Int { u16(i) | u16(i + 2) << 16 }
+        var eocd = b.count - 22
+        while eocd > 0, u32(eocd) != 0x0605_4B50 { eocd -= 1 }
+        var p = u32(eocd + 16)
+        var flags: [String: UInt16] = [:]
+        for _ in 0..<u16(eocd + 10) {
+            let nameLength = u16(p + 28)
+            flags[String(decoding: b[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self)] = UInt16(u16(p + 8))
+            p += 46 + nameLength + u16(p + 30) + u16(p + 32)
+        }
+        return flags
+    }
+
+    @Test func rewrittenPartsAreDeflatedAtTheNormalLevel() throws {
+        let url = Corpus.url("docx4j__Docx4j_GettingStarted.docx")
+        let document = try DOCXTextDocument.load(url: url)
+        let (data, _) = try document.rewrite(Dictionary(uniqueKeysWithValues: document.paragraphs.map { ($0.id, $0.text) }))
+        let before = Self.centralFlags(try Data(contentsOf: url)), after = Self.centralFlags(data)
+        #expect(after.count == before.count)
+        // Bits 1-2 for deflate: 0 normal, 1 maximum, 2 fast, 3 super fast.
+        #expect(try #require(after["word/document.xml"]) & 0b110 == 0, "document.xml not at the normal level")
+        for (name, flags) in before where !document.textPartNames.contains(name) {
+            #expect(after[name] == flags, "\(name)")
+        }
+    }
+}
