@@ -120,7 +120,7 @@ final class ParagraphCollector {
         var model = done.model
         for slot in done.slots {
             if let last = model.groups.last?.slots.last, last.key == slot.key {
-                model.groups[model.groups.count - 1].slots.append(slot)
+                model.groups[model.groups.count - 1].append(slot)
             } else {
                 model.groups.append(FormatGroup(slots: [slot]))
             }
@@ -234,7 +234,7 @@ final class ParagraphCollector {
         model.merged = members.map(\.element)
         for slot in members.flatMap({ $0.groups.flatMap(\.slots) }) {
             if let previous = model.groups.last?.slots.last, previous.key == slot.key {
-                model.groups[model.groups.count - 1].slots.append(slot)
+                model.groups[model.groups.count - 1].append(slot)
             } else {
                 model.groups.append(FormatGroup(slots: [slot]))
             }

@@ -14,8 +14,19 @@ struct RunSlot {
 
 /// Consecutive runs of identical formatting; the unit a placeholder-delimited segment maps to.
 struct FormatGroup {
-    var slots: [RunSlot]
-    var text: String { slots.map(\.text).joined() }
+    private(set) var slots: [RunSlot]
+    /// The slots' text, joined (kept up to date by ``append(_:)``).
+    private(set) var text: String
+
+    init(slots: [RunSlot]) {
+        self.slots = slots
+        text = slots.map(\.text).joined()
+    }
+
+    mutating func append(_ slot: RunSlot) {
+        slots.append(slot)
+        text += slot.text
+    }
 }
 
 /// One `w:p` as understood by the collector.

@@ -11,27 +11,42 @@ struct ByteEdit {
 /// inside an edited range.
 enum ParagraphRewriter {
     /// The segments of `text` between `⟦n⟧` markers, and the marker numbers in order.
+    /// Works on the UTF-8 bytes: `⟦` is E2 9F A6, `⟧` is E2 9F A7.
     static func split(_ text: String) -> (segments: [String], markers: [Int]) {
-        var segments: [String] = []
-        var markers: [Int] = []
-        var current = ""
-        var scalars = Substring(text).unicodeScalars[...]
-        while let first = scalars.first {
-            if first == "⟦", let close = scalars.firstIndex(of: "⟧") {
-                let inner = String(String.UnicodeScalarView(scalars[scalars.index(after: scalars.startIndex)..<close]))
-                if let number = Int(inner), !inner.isEmpty, inner.allSatisfy(\.isASCII) {
-                    segments.append(current)
-                    current = ""
-                    markers.append(number)
-                    scalars = scalars[scalars.index(after: close)...]
-                    continue
+        var text = text
+        return text.withUTF8 { bytes -> (segments: [String], markers: [Int]) in
+            var segments: [String] = []
+            var markers: [Int] = []
+            var segmentStart = 0
+            var i = 0
+            let n = bytes.count
+            while i + 2 < n {
+                guard bytes[i] == 0xE2, bytes[i + 1] == 0x9F, bytes[i + 2] == 0xA6 else { i += 1; continue }
+                // An optional sign and ASCII digits (what Int(_:) accepts), then ⟧.
+                var k = i + 3
+                var sign = 1
+                if k < n, bytes[k] == UInt8(ascii: "+") || bytes[k] == UInt8(ascii: "-") {
+                    sign = bytes[k] == UInt8(ascii: "-") ? -1 : 1
+                    k += 1
+                }
+                let digitsStart = k
+                var number = 0
+                while k < n, k - digitsStart < 18, bytes[k] >= 0x30, bytes[k] <= 0x39 {
+                    number = number * 10 + Int(bytes[k] - 0x30)
+                    k += 1
+                }
+                if k > digitsStart, k + 2 < n, bytes[k] == 0xE2, bytes[k + 1] == 0x9F, bytes[k + 2] == 0xA7 {
+                    segments.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[segmentStart..<i]), as: UTF8.self))
+                    markers.append(sign * number)
+                    i = k + 3
+                    segmentStart = i
+                } else {
+                    i += 3
                 }
             }
-            current.unicodeScalars.append(first)
-            scalars = scalars.dropFirst()
+            segments.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[segmentStart..<n]), as: UTF8.self))
+            return (segments, markers)
         }
-        segments.append(current)
-        return (segments, markers)
     }
 
     /// Edits writing `newText` into `paragraph`; `flattened` when the placeholders did not
