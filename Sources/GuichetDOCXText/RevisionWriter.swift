@@ -16,11 +16,8 @@ extension DOCXTextDocument {
     ///   ``rewrite(_:)``; `report.trackedChangesAccepted`), then gets the new revisions.
     /// - Revision ids are above every `w:id` already in the text parts and comments.
     public func rewriteAsRevisions(_ corrected: [Int: String], author: String, date: Date) throws(DOCXTextError) -> (data: Data, report: DOCXRewriteReport) {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime]
         var context = RevisionContext(nextID: try maxExistingID() + 1, author: XMLText.escape(author),
-                                      date: formatter.string(from: date))
+                                      date: RevisionContext.timestamp(date))
         var editsByPart: [Int: [ByteEdit]] = [:]
         var flattened: [Int] = []
         var accepted = false
@@ -86,6 +83,16 @@ struct RevisionContext {
     mutating func take() -> Int {
         defer { nextID += 1 }
         return nextID
+    }
+
+    /// `date` in UTC as `2026-05-28T20:26:40Z` (ISO 8601, whole seconds), without a formatter.
+    static func timestamp(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let year = String(repeating: "0", count: max(0, 4 - String(parts.tm_year + 1900).count)) + String(parts.tm_year + 1900)
+        return "\(year)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }
 
