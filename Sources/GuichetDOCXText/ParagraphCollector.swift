@@ -301,7 +301,9 @@ final class ParagraphCollector {
             case n.t:
                 guard !hidden, fieldVisible else { continue }
                 items.append(child)
-                text += XMLText.decodeEntities(String(decoding: bytes[c.contentStart..<c.contentEnd], as: UTF8.self))
+                let raw = bytes[c.contentStart..<c.contentEnd]
+                let string = String(decoding: raw, as: UTF8.self)
+                text += raw.contains(UInt8(ascii: "&")) ? XMLText.decodeEntities(string) : string
             case n.tab, n.cr:
                 guard !hidden, fieldVisible else { continue }
                 items.append(child)

@@ -75,6 +75,9 @@ final class TextPart {
     let paragraphs: [ParagraphModel]
     /// Paragraphs inside `mc:Fallback` (or a second `mc:Choice`): written, never listed.
     let shadows: [ParagraphModel]
+    /// Name ids of `w:rPr` and `w:rPrChange` with the part's WordprocessingML prefix (-1: none).
+    let runPropertiesID: Int32
+    let runPropertiesChangeID: Int32
 
     init(name: String, bytes: [UInt8]) throws(DOCXTextError) {
         self.name = name
@@ -85,8 +88,10 @@ final class TextPart {
             throw DOCXTextError(.malformedXML, "\(name): \(error.reason) at byte \(error.offset)")
         }
         let root = XMLScanner.attributes(of: elements[0], in: bytes)
-        let collector = ParagraphCollector(bytes: bytes, elements: elements,
-                                           w: Self.prefix(for: Namespaces.word, in: root, fallback: "w"),
+        let w = Self.prefix(for: Namespaces.word, in: root, fallback: "w")
+        runPropertiesID = elements.nameID(w + "rPr")
+        runPropertiesChangeID = elements.nameID(w + "rPrChange")
+        let collector = ParagraphCollector(bytes: bytes, elements: elements, w: w,
                                            mc: Self.prefix(for: [Namespaces.markupCompatibility], in: root, fallback: "mc"))
         collector.visit(0)
         collector.mergeDeletedMarks()

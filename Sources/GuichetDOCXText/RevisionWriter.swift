@@ -144,7 +144,7 @@ enum RevisionWriter {
         var edits: [ByteEdit] = []
         for (s, slot) in group.slots.enumerated() {
             let run = part.elements[slot.run]
-            let others = part.elements.children(run).filter { !slot.items.contains($0) && part.elements.name($0) != w + "rPr" }
+            let others = part.elements.children(run).filter { !slot.items.contains($0) && part.elements[$0].nameID != part.runPropertiesID }
             if others.isEmpty {
                 // Only properties and text: the whole run is replaced.
                 edits.append(ByteEdit(range: run.start..<run.end, bytes: s == 0 ? xml : []))
@@ -183,11 +183,10 @@ enum RevisionWriter {
 
     /// The run's `w:rPr` bytes without tracked formatting changes (`w:rPrChange`), or nothing.
     static func runProperties(of run: XMLElementSpan, in part: TextPart) -> [UInt8] {
-        let w = prefix(of: part.elements.name(run))
-        guard let index = part.elements.children(run).first(where: { part.elements.name($0) == w + "rPr" }) else { return [] }
+        guard let index = part.elements.children(run).first(where: { part.elements[$0].nameID == part.runPropertiesID }) else { return [] }
         let rPr = part.elements[index]
         var bytes = Array(part.bytes[rPr.start..<rPr.end])
-        for change in Array(part.elements.children(rPr)).reversed() where part.elements.name(change) == w + "rPrChange" {
+        for change in Array(part.elements.children(rPr)).reversed() where part.elements[change].nameID == part.runPropertiesChangeID {
             let e = part.elements[change]
             bytes.removeSubrange((e.start - rPr.start)..<(e.end - rPr.start))
         }

@@ -235,7 +235,9 @@ private struct Scanner {
         b = buffer
         n = buffer.count
         self.record = record
-        if record { elements.reserveCapacity(max(16, n / 40)) }
+        // About one element per 40 bytes in Word's XML: reserve a little more than that, so
+        // the array is not regrown (and briefly held twice) near the end.
+        if record { elements.reserveCapacity(max(16, n / 32)) }
     }
 
     func fail(_ at: Int, _ reason: String) -> Failure { Failure(offset: at, reason: reason) }
