@@ -218,4 +218,43 @@ struct ZipStructureTests {
         let reader = try open(Data(raw))
         #expect(try reader.data(named: "b.txt") == Data("beta".utf8))
     }
+
+    /// A small archive written the Zip64 way (sizes and offsets in Zip64 extra fields, Zip64
+    /// end records), as some tools do for any size: read through the Zip64 fields. `lie`
+    /// makes the central Zip64 compressed size disagree with the local one.
+    static func zip64Archive(lie: Bool = false) -> Data {
+        let entries = [("a.txt", Array("alpha".utf8)), ("b/c.txt", Array("gamma gamma".utf8))]
+        func le64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8((v >> (8 * UInt64($0))) & 0xFF) } }
+        var out: [UInt8] = []
+        var offsets: [Int] = []
+        for (name, data) in entries {
+            offsets.append(out.count)
+            let extra = le16(0x0001) + le16(16) + le64(UInt64(data.count)) + le64(UInt64(data.count))
+            out += le32(0x0403_4B50) + le16(45) + le16(0) + le16(0) + le16(0x6000) + le16(0x5821) + le32(crc32(data))
+            out += le32(0xFFFF_FFFF) + le32(0xFFFF_FFFF) + le16(UInt16(name.utf8.count)) + le16(UInt16(extra.count))
+            out += Array(name.utf8) + extra + data
+        }
+        let cdStart = out.count
+        for (k, (name, data)) in entries.enumerated() {
+            let compressed = UInt64(data.count) + (lie && k == 1 ? 3 : 0)
+            let extra = le16(0x0001) + le16(24) + le64(UInt64(data.count)) + le64(compressed) + le64(UInt64(offsets[k]))
+            out += le32(0x0201_4B50) + le16(45) + le16(45) + le16(0) + le16(0) + le16(0x6000) + le16(0x5821) + le32(crc32(data))
+            out += le32(0xFFFF_FFFF) + le32(0xFFFF_FFFF) + le16(UInt16(name.utf8.count)) + le16(UInt16(extra.count)) + le16(0)
+            out += le16(0) + le16(0) + le32(0) + le32(0xFFFF_FFFF) + Array(name.utf8) + extra
+        }
+        let cdSize = out.count - cdStart
+        let record = out.count
+        out += le32(0x0606_4B50) + le64(44) + le16(45) + le16(45) + le32(0) + le32(0)
+        out += le64(UInt64(entries.count)) + le64(UInt64(entries.count)) + le64(UInt64(cdSize)) + le64(UInt64(cdStart))
+        out += le32(0x0706_4B50) + le32(0) + le64(UInt64(record)) + le32(1)
+        out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(0xFFFF) + le16(0xFFFF) + le32(0xFFFF_FFFF) + le32(0xFFFF_FFFF) + le16(0)
+        return Data(out)
+    }
+
+    @Test func zip64RecordsAreReadThrough() throws {
+        let reader = try open(Self.zip64Archive())
+        #expect(reader.entries.map(\.name) == ["a.txt", "b/c.txt"])
+        #expect(try reader.data(named: "b/c.txt") == Data("gamma gamma".utf8))
+        expectInconsistent(Self.zip64Archive(lie: true), "sizes")
+    }
 }
