@@ -13,6 +13,9 @@ public enum ZipError: Error, Equatable, Sendable, CustomStringConvertible {
     case totalSizeTooLarge(size: UInt64, limit: UInt64)
     /// One entry expands more than ``ZipLimits/maxCompressionRatio`` times: a likely zip bomb.
     case compressionRatioTooHigh(name: String, ratio: Double, limit: Double)
+    /// The archive's local headers and central directory disagree on an entry in a way that
+    /// matters (name, method, sizes, CRC), or entries overlap (see ``ZipStructure``).
+    case inconsistent(name: String, reason: String)
     /// An entry name with `..`, an absolute path, a drive letter, a backslash or a NUL byte.
     case unsafeEntryName(String)
     /// No entry with that name.
@@ -31,6 +34,8 @@ public enum ZipError: Error, Equatable, Sendable, CustomStringConvertible {
             return "zip expands to \(size) bytes, limit is \(limit)"
         case let .compressionRatioTooHigh(name, ratio, limit):
             return "zip entry \(name) expands \(Int(ratio))×, limit is \(Int(limit))× (zip bomb?)"
+        case let .inconsistent(name, reason):
+            return "inconsistent zip archive" + (name.isEmpty ? "" : " at entry \(name)") + ": \(reason)"
         case let .unsafeEntryName(name): return "unsafe zip entry name: \(name)"
         case let .entryNotFound(name): return "no zip entry named \(name)"
         case let .readFailed(name, reason): return "cannot read zip entry \(name): \(reason)"

@@ -45,6 +45,10 @@ public struct ZipEntry: Sendable, Equatable {
 
 /// Read-only access to a zip archive through libzip, with limits checked at open time.
 ///
+/// The archive is read into memory once (office packages are small, and the caller's file may
+/// change while it is read): libzip works on that copy, and the structure check
+/// (``ZipStructure``) sees exactly the bytes libzip reads.
+///
 /// Not `Sendable`: a libzip handle must not be used from two threads at once. Open one reader
 /// per task.
 public final class ZipReader {
@@ -53,33 +57,76 @@ public final class ZipReader {
     public let entries: [ZipEntry]
     /// The limits this reader was opened with (also applied while inflating).
     public let limits: ZipLimits
+    private lazy var indexByName: [String: Int] = {
+        var map: [String: Int] = [:]
+        for (k, entry) in entries.enumerated() where map[entry.name] == nil { map[entry.name] = k }
+        return map
+    }()
 
-    /// Opens `url` read-only and validates the whole central directory against `limits`.
-    /// - Throws: ``ZipError`` — `notAZip`, `openFailed`, `tooManyEntries`, `totalSizeTooLarge`,
-    ///   `compressionRatioTooHigh` or `unsafeEntryName`.
-    public init(url: URL, limits: ZipLimits = .default) throws {
+    /// Reads `url` into memory and opens it as ``init(data:label:limits:)`` does.
+    /// - Throws: ``ZipError`` — `openFailed` when the file cannot be read or is larger than
+    ///   the limits allow, otherwise as ``init(data:label:limits:)``.
+    public convenience init(url: URL, limits: ZipLimits = .default) throws {
         let path = url.path
-        var code: Int32 = 0
-        guard let archive = zip_open(path, guichet_zip_open_read, &code) else {
-            let reason = ZipErrorText.message(forCode: code)
-            if code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS {
-                throw ZipError.notAZip(path: path, reason: reason)
+        let data: Data
+        do {
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value ?? 0
+            // A package is never larger than what it expands to, headers aside.
+            guard size <= limits.maxTotalUncompressedSize else {
+                throw ZipError.totalSizeTooLarge(size: size, limit: limits.maxTotalUncompressedSize)
             }
-            throw ZipError.openFailed(path: path, reason: reason)
+            data = try Data(contentsOf: url)
+        } catch let error as ZipError {
+            throw error
+        } catch {
+            throw ZipError.openFailed(path: path, reason: "\(error.localizedDescription)")
+        }
+        try self.init(data: data, label: path, limits: limits)
+    }
+
+    /// Opens the archive held in `data` read-only, checks its structure (``ZipStructure``) and
+    /// validates the whole central directory against `limits` before inflating anything.
+    /// `label` names the archive in errors (a path, usually).
+    /// - Throws: ``ZipError`` — `notAZip`, `inconsistent`, `openFailed`, `tooManyEntries`,
+    ///   `totalSizeTooLarge`, `compressionRatioTooHigh` or `unsafeEntryName`.
+    public init(data: Data, label: String = "", limits: ZipLimits = .default) throws {
+        // libzip keeps reading from the buffer until the archive is closed: give it its own
+        // malloc'ed copy and let it free it (freep = 1).
+        guard let copy = malloc(max(1, data.count)) else { throw ZipError.openFailed(path: label, reason: "out of memory") }
+        data.withUnsafeBytes { if let base = $0.baseAddress { memcpy(copy, base, $0.count) } }
+        var error = zip_error_t()
+        zip_error_init(&error)
+        defer { zip_error_fini(&error) }
+        guard let source = zip_source_buffer_create(copy, UInt64(data.count), 1, &error) else {
+            free(copy)
+            throw ZipError.openFailed(path: label, reason: String(cString: zip_error_strerror(&error)))
+        }
+        // No ZIP_CHECKCONS: ZipStructure below does the checks that matter (see there).
+        guard let archive = zip_open_from_source(source, Int32(ZIP_RDONLY), &error) else {
+            zip_source_free(source)
+            let code = zip_error_code_zip(&error)
+            let reason = String(cString: zip_error_strerror(&error))
+            if code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS { throw ZipError.notAZip(path: label, reason: reason) }
+            throw ZipError.openFailed(path: label, reason: reason)
         }
         let handle = ZipArchiveHandle(archive)
         self.handle = handle
         self.limits = limits
-        self.entries = try Self.validatedEntries(of: handle, limits: limits)
-    }
-
-    /// Reads every entry's declared sizes and refuses the archive before inflating anything.
-    private static func validatedEntries(of handle: ZipArchiveHandle, limits: ZipLimits) throws -> [ZipEntry] {
-        let count = zip_get_num_entries(handle.pointer, 0)
+        let count = zip_get_num_entries(archive, 0)
         guard count >= 0 else { throw ZipError.readFailed(name: "", reason: handle.lastError) }
         guard count <= Int64(limits.maxEntries) else {
             throw ZipError.tooManyEntries(count: Int(count), limit: limits.maxEntries)
         }
+        do {
+            try ZipStructure.check(UnsafeRawBufferPointer(start: copy, count: data.count), expectedEntries: Int(count))
+        } catch {
+            throw ZipError.inconsistent(name: error.entry, reason: error.reason)
+        }
+        self.entries = try Self.validatedEntries(of: handle, count: count, limits: limits)
+    }
+
+    /// Reads every entry's declared sizes and refuses the archive before inflating anything.
+    private static func validatedEntries(of handle: ZipArchiveHandle, count: Int64, limits: ZipLimits) throws -> [ZipEntry] {
         var entries: [ZipEntry] = []
         entries.reserveCapacity(Int(count))
         var total: UInt64 = 0
@@ -110,7 +157,7 @@ public final class ZipReader {
 
     /// The entry called `name`, if any.
     public func entry(named name: String) -> ZipEntry? {
-        entries.first { $0.name == name }
+        indexByName[name].map { entries[$0] }
     }
 
     /// The uncompressed bytes of the entry called `name`.
@@ -120,34 +167,53 @@ public final class ZipReader {
         return try data(of: entry)
     }
 
-    /// The uncompressed bytes of `entry`. Inflation stops with an error as soon as the data
-    /// exceeds the declared size: the central directory may lie, and the limits were checked
-    /// against it.
+    /// The uncompressed bytes of `entry`.
     public func data(of entry: ZipEntry) throws -> Data {
+        Data(try bytes(of: entry))
+    }
+
+    /// The uncompressed bytes of the entry called `name`, as an array (no `Data` bridging).
+    public func bytes(named name: String) throws -> [UInt8] {
+        guard let entry = entry(named: name) else { throw ZipError.entryNotFound(name) }
+        return try bytes(of: entry)
+    }
+
+    /// The uncompressed bytes of `entry`, inflated straight into an array of the declared size.
+    /// Inflation stops with an error as soon as the data exceeds the declared size: the
+    /// central directory may lie, and the limits were checked against it.
+    public func bytes(of entry: ZipEntry) throws -> [UInt8] {
         guard let file = zip_fopen_index(handle.pointer, UInt64(entry.index), 0) else {
             throw ZipError.readFailed(name: entry.name, reason: handle.lastError)
         }
         let fileHandle = ZipFileHandle(file)
-        var result = Data()
-        result.reserveCapacity(Int(min(entry.size, 64 << 20)))
-        let chunkSize = 64 * 1024
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
-        while true {
-            let read = chunk.withUnsafeMutableBytes { buffer in
-                zip_fread(fileHandle.pointer, buffer.baseAddress!, UInt64(chunkSize))
+        let size = Int(entry.size)
+        var failure: ZipError?
+        let result = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var filled = 0
+            while filled < size {
+                let read = zip_fread(fileHandle.pointer, buffer.baseAddress! + filled, UInt64(size - filled))
+                if read < 0 {
+                    failure = .readFailed(name: entry.name, reason: String(cString: zip_file_strerror(fileHandle.pointer)))
+                    break
+                }
+                if read == 0 {
+                    failure = .readFailed(name: entry.name, reason: "truncated: \(filled) of \(size) bytes")
+                    break
+                }
+                filled += Int(read)
             }
-            if read < 0 {
-                let reason = String(cString: zip_file_strerror(fileHandle.pointer))
-                throw ZipError.readFailed(name: entry.name, reason: reason)
-            }
-            if read == 0 { break }
-            guard UInt64(result.count) + UInt64(read) <= entry.size else {
-                throw ZipError.readFailed(name: entry.name, reason: "more data than the declared \(entry.size) bytes")
-            }
-            result.append(contentsOf: chunk[0..<Int(read)])
+            if failure != nil { buffer.baseAddress.map { $0.initialize(repeating: 0, count: size) } }
+            initialized = size
         }
-        guard UInt64(result.count) == entry.size else {
-            throw ZipError.readFailed(name: entry.name, reason: "truncated: \(result.count) of \(entry.size) bytes")
+        if let failure { throw failure }
+        // One more byte would mean the entry holds more than declared.
+        var probe: UInt8 = 0
+        let extra = zip_fread(fileHandle.pointer, &probe, 1)
+        if extra < 0 {
+            throw ZipError.readFailed(name: entry.name, reason: String(cString: zip_file_strerror(fileHandle.pointer)))
+        }
+        guard extra == 0 else {
+            throw ZipError.readFailed(name: entry.name, reason: "more data than the declared \(entry.size) bytes")
         }
         return result
     }

@@ -17,10 +17,9 @@ struct CoreProperties {
     /// `xml` with the properties replaced (or added before the root's end tag).
     func updating(_ xml: [UInt8], now: Date = Date()) throws(DOCXTextError) -> Data {
         try XMLSafety.checkNoDTD(xml, part: Self.partName)
-        try XMLSafety.validate(Data(xml), part: Self.partName)
-        let elements: [XMLElementSpan]
+        let elements: XMLTree
         do { elements = try XMLScanner.scan(xml) } catch {
-            throw DOCXTextError(.malformedXML, "\(Self.partName): \(error.reason)")
+            throw DOCXTextError(.malformedXML, "\(Self.partName): \(error.reason) at byte \(error.offset)")
         }
         let rootAttributes = XMLScanner.attributes(of: elements[0], in: xml)
         let dcPrefix = TextPart.prefix(for: [Self.dc], in: rootAttributes, fallback: "dc")
@@ -36,7 +35,7 @@ struct CoreProperties {
         let root = elements[0]
         for (name, value) in wanted {
             let escaped = Array(XMLText.escape(value).utf8)
-            if let existing = root.children.first(where: { elements[$0].name == name }).map({ elements[$0] }) {
+            if let existing = elements.children(root).first(where: { elements.name($0) == name }).map({ elements[$0] }) {
                 if existing.isSelfClosing {
                     edits.append(ByteEdit(range: existing.start..<existing.end, bytes: Array("<\(name)>".utf8) + escaped + Array("</\(name)>".utf8)))
                 } else {
@@ -47,12 +46,12 @@ struct CoreProperties {
             }
         }
         // Only an existing date is updated: adding one needs the xsi namespace declared.
-        if let modified = root.children.first(where: { elements[$0].name == termsPrefix + "modified" }).map({ elements[$0] }),
+        if let modified = elements.children(root).first(where: { elements.name($0) == termsPrefix + "modified" }).map({ elements[$0] }),
            !modified.isSelfClosing {
             edits.append(ByteEdit(range: modified.contentStart..<modified.contentEnd, bytes: Array(stamp.utf8)))
         }
-        let out = Data(ParagraphRewriter.apply(edits, to: xml))
+        let out = ParagraphRewriter.apply(edits, to: xml)
         try XMLSafety.validate(out, part: Self.partName)
-        return out
+        return Data(out)
     }
 }

@@ -63,14 +63,8 @@ public final class DOCXTextDocument {
             throw DOCXTextError(.unreadable, "cannot read \(url.path): \(error)")
         }
         try FileSignature.check(data)
-        // ZipReader needs a path; read a private copy so the file can change under us safely.
-        let dir = try PrivateDirectory()
-        defer { dir.remove() }
-        let copy = dir.url.appendingPathComponent("input.docx")
-        do { try data.write(to: copy) } catch {
-            throw DOCXTextError(.unreadable, "cannot copy \(url.path): \(error)")
-        }
-        let reader = try PackageEntries.open(copy, limits: limits.zip)
+        // Read once, then worked on in memory: the file may change under us, it does not matter.
+        let reader = try PackageEntries.open(data, label: url.path, limits: limits.zip)
         guard reader.names.count <= limits.maxParts else {
             throw DOCXTextError(.tooManyParts, "package has \(reader.names.count) parts, limit is \(limits.maxParts)")
         }
@@ -80,9 +74,9 @@ public final class DOCXTextDocument {
         }
         var parts: [TextPart] = []
         for name in textPartNames(in: names, includeComments: includeComments) {
-            let bytes = [UInt8](try reader.data(named: name))
+            let bytes = try reader.bytes(named: name)
             try XMLSafety.checkNoDTD(bytes, part: name)
-            try XMLSafety.validate(Data(bytes), part: name)
+            // TextPart's scan is also the well-formedness check.
             parts.append(try TextPart(name: name, bytes: bytes))
         }
         return DOCXTextDocument(original: data, parts: parts, hasCoreProperties: names.contains(CoreProperties.partName))
@@ -137,12 +131,12 @@ public final class DOCXTextDocument {
         }
         var replacements: [String: Data] = [:]
         for (p, edits) in editsByPart where !edits.isEmpty {
-            let bytes = Data(ParagraphRewriter.apply(edits, to: parts[p].bytes))
+            let bytes = ParagraphRewriter.apply(edits, to: parts[p].bytes)
             // Never hand out a broken part: a failure here is a bug, reported as such.
             do { try XMLSafety.validate(bytes, part: parts[p].name) } catch {
                 throw DOCXTextError(.malformedXML, "internal error, rewritten \(error.message)")
             }
-            replacements[parts[p].name] = bytes
+            replacements[parts[p].name] = Data(bytes)
         }
         if let properties, hasCoreProperties {
             replacements[CoreProperties.partName] = try properties.updating(try coreXML())
@@ -152,13 +146,7 @@ public final class DOCXTextDocument {
     }
 
     func coreXML() throws(DOCXTextError) -> [UInt8] {
-        let dir = try PrivateDirectory()
-        defer { dir.remove() }
-        let copy = dir.url.appendingPathComponent("input.docx")
-        do { try original.write(to: copy) } catch {
-            throw DOCXTextError(.unreadable, "cannot copy the package: \(error)")
-        }
-        return [UInt8](try PackageEntries.open(copy, limits: .default).data(named: CoreProperties.partName))
+        try PackageEntries.open(original, label: "package", limits: .default).bytes(named: CoreProperties.partName)
     }
 }
 

@@ -68,7 +68,7 @@ public struct DOCXTextError: Error, Sendable, CustomStringConvertible, Equatable
     /// Maps the zip layer's errors onto document-level codes.
     static func from(_ error: ZipError) -> DOCXTextError {
         switch error {
-        case .notAZip: return DOCXTextError(.notAZip, error.description)
+        case .notAZip, .inconsistent: return DOCXTextError(.notAZip, error.description)
         case .tooManyEntries: return DOCXTextError(.tooManyParts, error.description)
         case .totalSizeTooLarge, .compressionRatioTooHigh: return DOCXTextError(.zipBomb, error.description)
         case .unsafeEntryName: return DOCXTextError(.unsafeEntryName, error.description)

@@ -5,23 +5,25 @@ import Foundation
 /// formatting, and what accepting the tracked changes would delete.
 final class ParagraphCollector {
     private let bytes: [UInt8]
-    private let elements: [XMLElementSpan]
+    private let elements: XMLTree
     private let n: Names
     private(set) var primary: [ParagraphModel] = []
     private(set) var shadows: [ParagraphModel] = []
 
-    /// Qualified names, computed once for the part's prefixes.
+    /// Name ids of the qualified names, resolved once for the part's prefixes (-1 when the part
+    /// has no such element).
     private struct Names {
         let p, r, rPr, pPr, t, tab, br, cr, fldChar, instrText, delText, ins, del, moveFrom, moveTo,
-            rPrChange, pPrChange, txbxContent: String
-        let alternateContent, choice, fallback: String
-        init(w: String, mc: String) {
-            p = w + "p"; r = w + "r"; rPr = w + "rPr"; pPr = w + "pPr"; t = w + "t"; tab = w + "tab"
-            br = w + "br"; cr = w + "cr"; fldChar = w + "fldChar"; instrText = w + "instrText"
-            delText = w + "delText"; ins = w + "ins"; del = w + "del"; moveFrom = w + "moveFrom"
-            moveTo = w + "moveTo"; rPrChange = w + "rPrChange"; pPrChange = w + "pPrChange"
-            txbxContent = w + "txbxContent"
-            alternateContent = mc + "AlternateContent"; choice = mc + "Choice"; fallback = mc + "Fallback"
+            rPrChange, pPrChange, txbxContent: Int32
+        let alternateContent, choice, fallback: Int32
+        init(w: String, mc: String, tree: XMLTree) {
+            func id(_ name: String) -> Int32 { tree.nameID(name) }
+            p = id(w + "p"); r = id(w + "r"); rPr = id(w + "rPr"); pPr = id(w + "pPr"); t = id(w + "t"); tab = id(w + "tab")
+            br = id(w + "br"); cr = id(w + "cr"); fldChar = id(w + "fldChar"); instrText = id(w + "instrText")
+            delText = id(w + "delText"); ins = id(w + "ins"); del = id(w + "del"); moveFrom = id(w + "moveFrom")
+            moveTo = id(w + "moveTo"); rPrChange = id(w + "rPrChange"); pPrChange = id(w + "pPrChange")
+            txbxContent = id(w + "txbxContent")
+            alternateContent = id(mc + "AlternateContent"); choice = id(mc + "Choice"); fallback = id(mc + "Fallback")
         }
     }
 
@@ -50,15 +52,18 @@ final class ParagraphCollector {
     private var shadowDepth = 0
     private var deletedDepth = 0
 
-    init(bytes: [UInt8], elements: [XMLElementSpan], w: String, mc: String) {
+    private let w: String
+
+    init(bytes: [UInt8], elements: XMLTree, w: String, mc: String) {
         self.bytes = bytes
         self.elements = elements
-        self.n = Names(w: w, mc: mc)
+        self.w = w
+        self.n = Names(w: w, mc: mc, tree: elements)
     }
 
     func visit(_ index: Int) {
         let element = elements[index]
-        let name = element.name
+        let name = element.nameID
         if name == n.p { visitParagraph(index); return }
         if name == n.r { visitRun(index); return }
         if name == n.t || name == n.instrText || name == n.delText { return }
@@ -92,13 +97,13 @@ final class ParagraphCollector {
     }
 
     private func visitChildren(_ element: XMLElementSpan) {
-        for child in element.children { visit(child) }
+        for child in elements.children(element) { visit(child) }
     }
 
     private func markTracked(removing range: Range<Int>?) {
         guard !builders.isEmpty else { return }
         builders[builders.count - 1].model.hasTrackedChanges = true
-        if let range { builders[builders.count - 1].model.acceptRemovals.append(range) }
+        if let range { builders[builders.count - 1].model.acceptEdits.append(ByteEdit(range: range, bytes: [])) }
     }
 
     private func visitParagraph(_ index: Int) {
@@ -115,7 +120,7 @@ final class ParagraphCollector {
         var model = done.model
         for slot in done.slots {
             if let last = model.groups.last?.slots.last, last.key == slot.key {
-                model.groups[model.groups.count - 1].slots.append(slot)
+                model.groups[model.groups.count - 1].append(slot)
             } else {
                 model.groups.append(FormatGroup(slots: [slot]))
             }
@@ -132,13 +137,13 @@ final class ParagraphCollector {
     private func visitAlternate(_ index: Int) {
         alternates.append(AlternateRecord())
         var sawChoice = false
-        for child in elements[index].children {
+        for child in elements.children(index) {
             let branch = elements[child]
-            if branch.name == n.choice && !sawChoice {
+            if branch.nameID == n.choice && !sawChoice {
                 sawChoice = true
                 alternates[alternates.count - 1].inChoice = true
                 visitChildren(branch)
-            } else if branch.name == n.choice || branch.name == n.fallback {
+            } else if branch.nameID == n.choice || branch.nameID == n.fallback {
                 // Other renderings of the same content: never listed, rewritten alongside.
                 alternates[alternates.count - 1].inChoice = false
                 shadowDepth += 1
@@ -155,19 +160,119 @@ final class ParagraphCollector {
     }
 
     /// Paragraph properties hold paragraph-level revision marks only (on the paragraph mark,
-    /// in `w:numPr`...). An insertion mark is accepted by dropping it; a deleted paragraph mark
-    /// would merge two paragraphs, which a text rewrite does not do, so it stays.
-    private func visitParagraphProperties(_ element: XMLElementSpan) {
-        for child in element.children {
+    /// in `w:numPr`...). An insertion mark is accepted by dropping it. A deleted (or moved
+    /// away) paragraph mark, `w:pPr/w:rPr/w:del`, joins the paragraph to the next one: noted
+    /// here, done by ``mergeDeletedMarks()`` once the whole part is read.
+    private func visitParagraphProperties(_ element: XMLElementSpan, isMarkProperties: Bool = false) {
+        for child in elements.children(element) {
             let c = elements[child]
-            if c.name == n.pPrChange || c.name == n.rPrChange || c.name == n.ins || c.name == n.moveTo {
+            if c.nameID == n.pPrChange || c.nameID == n.rPrChange || c.nameID == n.ins || c.nameID == n.moveTo {
                 markTracked(removing: c.start..<c.end)
-            } else if c.name == n.del || c.name == n.moveFrom {
+            } else if c.nameID == n.del || c.nameID == n.moveFrom {
                 markTracked(removing: nil)
+                if isMarkProperties { builders[builders.count - 1].model.markDeleted = true }
             } else {
-                visitParagraphProperties(c)
+                visitParagraphProperties(c, isMarkProperties: element.nameID == n.pPr && c.nameID == n.rPr)
             }
         }
+    }
+
+    // MARK: Deleted paragraph marks
+
+    /// Accepting a deleted paragraph mark joins the paragraph with the next one, which keeps
+    /// its own properties (its mark is the one that survives, as in Word: a paragraph deleted
+    /// whole, mark included, simply disappears). Each chain of paragraphs joined this way
+    /// becomes one listed paragraph, at the place of its first member, and its rewrite moves
+    /// the last member's start tag and properties to the front and drops the tags in between.
+    /// Only paragraphs that follow each other in the same container are joined (range marks
+    /// such as bookmarks may sit between them and end up inside); a deleted mark with no such
+    /// next paragraph (the last one of a cell) stays as it is.
+    func mergeDeletedMarks() {
+        let (newShadows, shadowMap) = merge(shadows)
+        let (newPrimary, _) = merge(primary)
+        shadows = newShadows
+        primary = newPrimary.map { model in
+            var model = model
+            var seen = Set<Int>()
+            model.shadows = model.shadows.compactMap { shadowMap[$0] }.filter { seen.insert($0).inserted }
+            return model
+        }
+    }
+
+    /// The list with joined paragraphs merged, and old position → new position.
+    private func merge(_ list: [ParagraphModel]) -> ([ParagraphModel], [Int: Int]) {
+        guard list.contains(where: \.markDeleted) else { return (list, Dictionary(uniqueKeysWithValues: list.indices.map { ($0, $0) })) }
+        var position: [Int: Int] = [:]
+        for (k, model) in list.enumerated() { position[model.element] = k }
+        let markers: Set<Int32> = Set(["bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "permStart", "permEnd",
+                                       "proofErr", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd"]
+            .map { elements.nameID(w + $0) }.filter { $0 >= 0 })
+        // next[k]: the paragraph that paragraph k joins.
+        var next = [Int?](repeating: nil, count: list.count)
+        for (k, model) in list.enumerated() where model.markDeleted {
+            var sibling = elements[model.element].nextSibling
+            while sibling >= 0, markers.contains(elements[Int(sibling)].nameID) { sibling = elements[Int(sibling)].nextSibling }
+            if sibling >= 0, elements[Int(sibling)].nameID == n.p, let target = position[Int(sibling)] { next[k] = target }
+        }
+        var joined = Set<Int>()
+        for k in list.indices { if let target = next[k] { joined.insert(target) } }
+        var result: [ParagraphModel] = []
+        var map: [Int: Int] = [:]
+        for k in list.indices where !joined.contains(k) {
+            var members = [k]
+            while let target = next[members.last!] { members.append(target) }
+            for member in members { map[member] = result.count }
+            result.append(members.count == 1 ? list[k] : joinedModel(members.map { list[$0] }))
+        }
+        return (result, map)
+    }
+
+    private func joinedModel(_ members: [ParagraphModel]) -> ParagraphModel {
+        let first = members[0], last = members[members.count - 1]
+        var model = ParagraphModel(element: first.element)
+        model.hasTrackedChanges = true
+        model.merged = members.map(\.element)
+        for slot in members.flatMap({ $0.groups.flatMap(\.slots) }) {
+            if let previous = model.groups.last?.slots.last, previous.key == slot.key {
+                model.groups[model.groups.count - 1].append(slot)
+            } else {
+                model.groups.append(FormatGroup(slots: [slot]))
+            }
+        }
+        model.shadows = members.flatMap(\.shadows)
+        model.acceptEdits = members.flatMap(\.acceptEdits)
+        // The surviving start tag and properties (with their own changes accepted) go first.
+        let lastElement = elements[last.element]
+        let name = elements.name(lastElement)
+        var head: [UInt8]
+        if lastElement.isSelfClosing {
+            head = Array("<\(name)".utf8) + Array(bytes[lastElement.attributeRange]) + Array(">".utf8)
+        } else {
+            let headRange = lastElement.start..<headEnd(of: last.element)
+            let inside = last.acceptEdits.filter { headRange.contains($0.range.lowerBound) && $0.range.upperBound <= headRange.upperBound }
+                .map { ByteEdit(range: ($0.range.lowerBound - headRange.lowerBound)..<($0.range.upperBound - headRange.lowerBound), bytes: $0.bytes) }
+            head = ParagraphRewriter.apply(inside, to: Array(bytes[headRange]))
+        }
+        model.acceptEdits.append(ByteEdit(range: elements[first.element].start..<headEnd(of: first.element), bytes: head))
+        for (k, member) in members.enumerated() {
+            let e = elements[member.element]
+            if k < members.count - 1 { model.acceptEdits.append(ByteEdit(range: e.contentEnd..<e.end, bytes: [])) }
+            if k > 0 {
+                if e.isSelfClosing {
+                    model.acceptEdits.append(ByteEdit(range: e.start..<e.end, bytes: Array("</\(name)>".utf8)))
+                } else {
+                    model.acceptEdits.append(ByteEdit(range: e.start..<headEnd(of: member.element), bytes: []))
+                }
+            }
+        }
+        return model
+    }
+
+    /// End of a paragraph's start tag and properties (`w:pPr`, always its first child).
+    private func headEnd(of paragraph: Int) -> Int {
+        let p = elements[paragraph]
+        if let first = elements.children(p).first(where: { _ in true }), elements[first].nameID == n.pPr { return elements[first].end }
+        return p.contentStart
     }
 
     private var fieldVisible: Bool { fieldStories[fieldStories.count - 1].allSatisfy(\.inResult) }
@@ -180,30 +285,32 @@ final class ParagraphCollector {
         var rPrKey = ""
         var items: [Int] = []
         var text = ""
-        for child in run.children {
+        for child in elements.children(run) {
             let c = elements[child]
-            switch c.name {
+            switch c.nameID {
             case n.rPr:
                 var key = Array(bytes[c.start..<c.end])
-                for change in c.children.reversed() where elements[change].name == n.rPrChange {
+                for change in Array(elements.children(c)).reversed() where elements[change].nameID == n.rPrChange {
                     let e = elements[change]
                     markTracked(removing: e.start..<e.end)
                     key.removeSubrange((e.start - c.start)..<(e.end - c.start))
                 }
                 rPrKey = String(decoding: key, as: UTF8.self)
             case n.fldChar:
-                updateField(XMLScanner.attributes(of: c, in: bytes).first { $0.key.hasSuffix("fldCharType") }?.value)
+                updateField(XMLScanner.attribute(endingWith: "fldCharType", of: c, in: bytes))
             case n.t:
                 guard !hidden, fieldVisible else { continue }
                 items.append(child)
-                text += XMLText.decodeEntities(String(decoding: bytes[c.contentStart..<c.contentEnd], as: UTF8.self))
+                let raw = bytes[c.contentStart..<c.contentEnd]
+                let string = String(decoding: raw, as: UTF8.self)
+                text += raw.contains(UInt8(ascii: "&")) ? XMLText.decodeEntities(string) : string
             case n.tab, n.cr:
                 guard !hidden, fieldVisible else { continue }
                 items.append(child)
-                text += c.name == n.tab ? "\t" : "\n"
+                text += c.nameID == n.tab ? "\t" : "\n"
             case n.br:
                 // Page and column breaks are layout, not text: they stay where they are.
-                let type = XMLScanner.attributes(of: c, in: bytes).first { $0.key.hasSuffix("type") }?.value
+                let type = XMLScanner.attribute(endingWith: "type", of: c, in: bytes)
                 guard !hidden, fieldVisible, type == nil || type == "textWrapping" else { continue }
                 items.append(child)
                 text += "\n"

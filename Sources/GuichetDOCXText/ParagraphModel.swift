@@ -14,19 +14,36 @@ struct RunSlot {
 
 /// Consecutive runs of identical formatting; the unit a placeholder-delimited segment maps to.
 struct FormatGroup {
-    var slots: [RunSlot]
-    var text: String { slots.map(\.text).joined() }
+    private(set) var slots: [RunSlot]
+    /// The slots' text, joined (kept up to date by ``append(_:)``).
+    private(set) var text: String
+
+    init(slots: [RunSlot]) {
+        self.slots = slots
+        text = slots.map(\.text).joined()
+    }
+
+    mutating func append(_ slot: RunSlot) {
+        slots.append(slot)
+        text += slot.text
+    }
 }
 
 /// One `w:p` as understood by the collector.
 struct ParagraphModel {
     var element: Int
     var groups: [FormatGroup] = []
-    /// Byte ranges to delete to accept the paragraph's tracked changes: `w:del`/`w:moveFrom`
-    /// elements, `w:ins`/`w:moveTo` start and end tags (their runs stay), `w:rPrChange`,
-    /// `w:pPrChange` and paragraph-mark insertion marks.
-    var acceptRemovals: [Range<Int>] = []
+    /// Byte edits that accept the paragraph's tracked changes: deletion of `w:del`/`w:moveFrom`
+    /// elements, of `w:ins`/`w:moveTo` start and end tags (their runs stay), of `w:rPrChange`,
+    /// `w:pPrChange` and paragraph-mark insertion marks; and, for paragraphs joined by a
+    /// deleted paragraph mark, the moves of tags that make them one.
+    var acceptEdits: [ByteEdit] = []
     var hasTrackedChanges = false
+    /// The paragraph mark is deleted (`w:pPr/w:rPr/w:del` or `w:moveFrom`).
+    var markDeleted = false
+    /// The `w:p` elements joined into this paragraph by deleted marks, in order (`element` is
+    /// the first); empty for a plain paragraph.
+    var merged: [Int] = []
     /// Indices (in ``TextPart/shadows``) of the `mc:Fallback` copies of this paragraph.
     var shadows: [Int] = []
 
@@ -53,11 +70,14 @@ struct ParagraphModel {
 final class TextPart {
     let name: String
     let bytes: [UInt8]
-    let elements: [XMLElementSpan]
+    let elements: XMLTree
     /// Paragraphs offered to callers, in start-tag (reading) order.
     let paragraphs: [ParagraphModel]
     /// Paragraphs inside `mc:Fallback` (or a second `mc:Choice`): written, never listed.
     let shadows: [ParagraphModel]
+    /// Name ids of `w:rPr` and `w:rPrChange` with the part's WordprocessingML prefix (-1: none).
+    let runPropertiesID: Int32
+    let runPropertiesChangeID: Int32
 
     init(name: String, bytes: [UInt8]) throws(DOCXTextError) {
         self.name = name
@@ -68,10 +88,13 @@ final class TextPart {
             throw DOCXTextError(.malformedXML, "\(name): \(error.reason) at byte \(error.offset)")
         }
         let root = XMLScanner.attributes(of: elements[0], in: bytes)
-        let collector = ParagraphCollector(bytes: bytes, elements: elements,
-                                           w: Self.prefix(for: Namespaces.word, in: root, fallback: "w"),
+        let w = Self.prefix(for: Namespaces.word, in: root, fallback: "w")
+        runPropertiesID = elements.nameID(w + "rPr")
+        runPropertiesChangeID = elements.nameID(w + "rPrChange")
+        let collector = ParagraphCollector(bytes: bytes, elements: elements, w: w,
                                            mc: Self.prefix(for: [Namespaces.markupCompatibility], in: root, fallback: "mc"))
         collector.visit(0)
+        collector.mergeDeletedMarks()
         paragraphs = collector.primary
         shadows = collector.shadows
     }

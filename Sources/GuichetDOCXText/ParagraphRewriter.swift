@@ -11,27 +11,42 @@ struct ByteEdit {
 /// inside an edited range.
 enum ParagraphRewriter {
     /// The segments of `text` between `⟦n⟧` markers, and the marker numbers in order.
+    /// Works on the UTF-8 bytes: `⟦` is E2 9F A6, `⟧` is E2 9F A7.
     static func split(_ text: String) -> (segments: [String], markers: [Int]) {
-        var segments: [String] = []
-        var markers: [Int] = []
-        var current = ""
-        var scalars = Substring(text).unicodeScalars[...]
-        while let first = scalars.first {
-            if first == "⟦", let close = scalars.firstIndex(of: "⟧") {
-                let inner = String(String.UnicodeScalarView(scalars[scalars.index(after: scalars.startIndex)..<close]))
-                if let number = Int(inner), !inner.isEmpty, inner.allSatisfy(\.isASCII) {
-                    segments.append(current)
-                    current = ""
-                    markers.append(number)
-                    scalars = scalars[scalars.index(after: close)...]
-                    continue
+        var text = text
+        return text.withUTF8 { bytes -> (segments: [String], markers: [Int]) in
+            var segments: [String] = []
+            var markers: [Int] = []
+            var segmentStart = 0
+            var i = 0
+            let n = bytes.count
+            while i + 2 < n {
+                guard bytes[i] == 0xE2, bytes[i + 1] == 0x9F, bytes[i + 2] == 0xA6 else { i += 1; continue }
+                // An optional sign and ASCII digits (what Int(_:) accepts), then ⟧.
+                var k = i + 3
+                var sign = 1
+                if k < n, bytes[k] == UInt8(ascii: "+") || bytes[k] == UInt8(ascii: "-") {
+                    sign = bytes[k] == UInt8(ascii: "-") ? -1 : 1
+                    k += 1
+                }
+                let digitsStart = k
+                var number = 0
+                while k < n, k - digitsStart < 18, bytes[k] >= 0x30, bytes[k] <= 0x39 {
+                    number = number * 10 + Int(bytes[k] - 0x30)
+                    k += 1
+                }
+                if k > digitsStart, k + 2 < n, bytes[k] == 0xE2, bytes[k + 1] == 0x9F, bytes[k + 2] == 0xA7 {
+                    segments.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[segmentStart..<i]), as: UTF8.self))
+                    markers.append(sign * number)
+                    i = k + 3
+                    segmentStart = i
+                } else {
+                    i += 3
                 }
             }
-            current.unicodeScalars.append(first)
-            scalars = scalars.dropFirst()
+            segments.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[segmentStart..<n]), as: UTF8.self))
+            return (segments, markers)
         }
-        segments.append(current)
-        return (segments, markers)
     }
 
     /// Edits writing `newText` into `paragraph`; `flattened` when the placeholders did not
@@ -58,13 +73,13 @@ enum ParagraphRewriter {
             for (s, slot) in group.slots.enumerated() {
                 for (k, item) in slot.items.enumerated() {
                     let element = part.elements[item]
-                    let replacement = (s == 0 && k == 0) ? render(text, prefix: prefix(of: part.elements[slot.run].name)) : []
+                    let replacement = (s == 0 && k == 0) ? render(text, prefix: prefix(of: part.elements.name(slot.run))) : []
                     edits.append(ByteEdit(range: element.start..<element.end, bytes: replacement))
                 }
             }
         }
         if paragraph.hasTrackedChanges {
-            edits += paragraph.acceptRemovals.map { ByteEdit(range: $0, bytes: []) }
+            edits += paragraph.acceptEdits
         }
         return (edits, flattened)
     }
@@ -73,11 +88,12 @@ enum ParagraphRewriter {
     /// one plain run at its end, so no text is ever lost.
     private static func newRun(in paragraph: ParagraphModel, text: String, part: TextPart) -> ByteEdit {
         let p = part.elements[paragraph.element]
-        let w = prefix(of: p.name)
+        let name = part.elements.name(p)
+        let w = prefix(of: name)
         let run = Array("<\(w)r>".utf8) + render(text, prefix: w) + Array("</\(w)r>".utf8)
         if p.isSelfClosing {
-            let open = Array("<\(p.name)".utf8) + Array(part.bytes[p.attributeRange]) + Array(">".utf8)
-            return ByteEdit(range: p.start..<p.end, bytes: open + run + Array("</\(p.name)>".utf8))
+            let open = Array("<\(name)".utf8) + Array(part.bytes[p.attributeRange]) + Array(">".utf8)
+            return ByteEdit(range: p.start..<p.end, bytes: open + run + Array("</\(name)>".utf8))
         }
         return ByteEdit(range: p.contentEnd..<p.contentEnd, bytes: run)
     }
@@ -90,27 +106,49 @@ enum ParagraphRewriter {
     /// `w:t` (or `textTag`, e.g. `delText` inside a deletion; spaces preserved) for text,
     /// `w:tab` for "\t", `w:br` for "\n" (also "\r\n", "\r").
     static func render(_ text: String, prefix w: String, textTag: String = "t") -> [UInt8] {
-        var out = ""
-        var pending = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 40)
+        let open = Array("<\(w)\(textTag) xml:space=\"preserve\">".utf8), close = Array("</\(w)\(textTag)>".utf8)
+        var pending: [UInt8] = []
+        pending.reserveCapacity(text.utf8.count + 8)
         func flush() {
             guard !pending.isEmpty else { return }
-            let escaped = XMLText.escape(pending)
-            if !escaped.isEmpty { out += "<\(w)\(textTag) xml:space=\"preserve\">\(escaped)</\(w)\(textTag)>" }
-            pending = ""
+            out += open
+            out += pending
+            out += close
+            pending.removeAll(keepingCapacity: true)
         }
         var previousWasCR = false
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\t": flush(); out += "<\(w)tab/>"; previousWasCR = false
-            case "\r": flush(); out += "<\(w)br/>"; previousWasCR = true
-            case "\n":
-                if !previousWasCR { flush(); out += "<\(w)br/>" }
+        let utf8 = Array(text.utf8)
+        var i = 0
+        while i < utf8.count {
+            let c = utf8[i]
+            switch c {
+            case 0x09: flush(); out += Array("<\(w)tab/>".utf8); previousWasCR = false
+            case 0x0D: flush(); out += Array("<\(w)br/>".utf8); previousWasCR = true
+            case 0x0A:
+                if !previousWasCR { flush(); out += Array("<\(w)br/>".utf8) }
                 previousWasCR = false
-            default: pending.unicodeScalars.append(scalar); previousWasCR = false
+            default:
+                previousWasCR = false
+                // The escaping of XMLText.escape, on bytes: the five specials, no control
+                // characters, no U+FFFE/U+FFFF (the only other illegal scalars a String can hold).
+                switch c {
+                case UInt8(ascii: "&"): pending += Array("&amp;".utf8)
+                case UInt8(ascii: "<"): pending += Array("&lt;".utf8)
+                case UInt8(ascii: ">"): pending += Array("&gt;".utf8)
+                case UInt8(ascii: "\""): pending += Array("&quot;".utf8)
+                case UInt8(ascii: "'"): pending += Array("&apos;".utf8)
+                case 0..<0x20: break
+                case 0xEF where i + 2 < utf8.count && utf8[i + 1] == 0xBF && (utf8[i + 2] == 0xBE || utf8[i + 2] == 0xBF):
+                    i += 2
+                default: pending.append(c)
+                }
             }
+            i += 1
         }
         flush()
-        return Array(out.utf8)
+        return out
     }
 
     /// Applies non-overlapping edits; an edit inside a range already replaced (a text box

@@ -16,11 +16,8 @@ extension DOCXTextDocument {
     ///   ``rewrite(_:)``; `report.trackedChangesAccepted`), then gets the new revisions.
     /// - Revision ids are above every `w:id` already in the text parts and comments.
     public func rewriteAsRevisions(_ corrected: [Int: String], author: String, date: Date) throws(DOCXTextError) -> (data: Data, report: DOCXRewriteReport) {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime]
         var context = RevisionContext(nextID: try maxExistingID() + 1, author: XMLText.escape(author),
-                                      date: formatter.string(from: date))
+                                      date: RevisionContext.timestamp(date))
         var editsByPart: [Int: [ByteEdit]] = [:]
         var flattened: [Int] = []
         var accepted = false
@@ -49,11 +46,11 @@ extension DOCXTextDocument {
         }
         var replacements: [String: Data] = [:]
         for (p, edits) in editsByPart where !edits.isEmpty {
-            let bytes = Data(ParagraphRewriter.apply(edits, to: parts[p].bytes))
+            let bytes = ParagraphRewriter.apply(edits, to: parts[p].bytes)
             do { try XMLSafety.validate(bytes, part: parts[p].name) } catch {
                 throw DOCXTextError(.malformedXML, "internal error, revised \(error.message)")
             }
-            replacements[parts[p].name] = bytes
+            replacements[parts[p].name] = Data(bytes)
         }
         if let properties, hasCoreProperties, !replacements.isEmpty {
             replacements[CoreProperties.partName] = try properties.updating(try coreXML(), now: date)
@@ -66,18 +63,12 @@ extension DOCXTextDocument {
     /// parts and the comments part, or 0.
     private func maxExistingID() throws(DOCXTextError) -> Int {
         var best = parts.reduce(0) { max($0, RevisionWriter.maxID(in: $1.bytes)) }
-        let dir = try PrivateDirectory()
-        defer { dir.remove() }
-        let copy = dir.url.appendingPathComponent("input.docx")
-        do { try original.write(to: copy) } catch {
-            throw DOCXTextError(.unreadable, "cannot copy the package: \(error)")
-        }
-        let reader = try PackageEntries.open(copy, limits: .default)
+        let reader = try PackageEntries.open(original, label: "package", limits: .default)
         let others = reader.names.filter { name in
             name.hasPrefix("word/") && name.hasSuffix(".xml") && !parts.contains { $0.name == name }
                 && (name.contains("comments") || name.contains("people"))
         }
-        for name in others { best = max(best, RevisionWriter.maxID(in: [UInt8](try reader.data(named: name)))) }
+        for name in others { best = max(best, RevisionWriter.maxID(in: try reader.bytes(named: name))) }
         return best
     }
 }
@@ -92,6 +83,16 @@ struct RevisionContext {
     mutating func take() -> Int {
         defer { nextID += 1 }
         return nextID
+    }
+
+    /// `date` in UTC as `2026-05-28T20:26:40Z` (ISO 8601, whole seconds), without a formatter.
+    static func timestamp(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let year = String(repeating: "0", count: max(0, 4 - String(parts.tm_year + 1900).count)) + String(parts.tm_year + 1900)
+        return "\(year)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }
 
@@ -111,7 +112,7 @@ enum RevisionWriter {
             edits += groupEdits(group, newText: new, part: part, context: &context)
         }
         if paragraph.hasTrackedChanges, !edits.isEmpty {
-            edits += paragraph.acceptRemovals.map { ByteEdit(range: $0, bytes: []) }
+            edits += paragraph.acceptEdits
         }
         return edits
     }
@@ -121,7 +122,7 @@ enum RevisionWriter {
     private static func groupEdits(_ group: FormatGroup, newText: String, part: TextPart,
                                    context: inout RevisionContext) -> [ByteEdit] {
         let first = part.elements[group.slots[0].run]
-        let w = prefix(of: first.name)
+        let w = prefix(of: part.elements.name(first))
         let rPr = runProperties(of: first, in: part)
         let wordNS = wordNamespaceDeclaration(w: w, part: part)
         let a = w.isEmpty ? "w:" : w  // attribute prefix
@@ -143,7 +144,7 @@ enum RevisionWriter {
         var edits: [ByteEdit] = []
         for (s, slot) in group.slots.enumerated() {
             let run = part.elements[slot.run]
-            let others = run.children.filter { !slot.items.contains($0) && part.elements[$0].name != w + "rPr" }
+            let others = part.elements.children(run).filter { !slot.items.contains($0) && part.elements[$0].nameID != part.runPropertiesID }
             if others.isEmpty {
                 // Only properties and text: the whole run is replaced.
                 edits.append(ByteEdit(range: run.start..<run.end, bytes: s == 0 ? xml : []))
@@ -168,23 +169,24 @@ enum RevisionWriter {
     private static func insertionInEmptyParagraph(_ paragraph: ParagraphModel, text: String, part: TextPart,
                                                   context: inout RevisionContext) -> ByteEdit {
         let p = part.elements[paragraph.element]
-        let w = prefix(of: p.name)
+        let name = part.elements.name(p)
+        let w = prefix(of: name)
         let a = w.isEmpty ? "w:" : w
         let open = "<\(w)ins\(wordNamespaceDeclaration(w: w, part: part)) \(a)id=\"\(context.take())\" \(a)author=\"\(context.author)\" \(a)date=\"\(context.date)\">"
         let ins = Array(open.utf8) + Array("<\(w)r>".utf8) + render(text, prefix: w, textTag: "t") + Array("</\(w)r></\(w)ins>".utf8)
         if p.isSelfClosing {
-            let start = Array("<\(p.name)".utf8) + Array(part.bytes[p.attributeRange]) + Array(">".utf8)
-            return ByteEdit(range: p.start..<p.end, bytes: start + ins + Array("</\(p.name)>".utf8))
+            let start = Array("<\(name)".utf8) + Array(part.bytes[p.attributeRange]) + Array(">".utf8)
+            return ByteEdit(range: p.start..<p.end, bytes: start + ins + Array("</\(name)>".utf8))
         }
         return ByteEdit(range: p.contentEnd..<p.contentEnd, bytes: ins)
     }
 
     /// The run's `w:rPr` bytes without tracked formatting changes (`w:rPrChange`), or nothing.
     static func runProperties(of run: XMLElementSpan, in part: TextPart) -> [UInt8] {
-        guard let index = run.children.first(where: { part.elements[$0].name == prefix(of: run.name) + "rPr" }) else { return [] }
+        guard let index = part.elements.children(run).first(where: { part.elements[$0].nameID == part.runPropertiesID }) else { return [] }
         let rPr = part.elements[index]
         var bytes = Array(part.bytes[rPr.start..<rPr.end])
-        for change in rPr.children.reversed() where part.elements[change].name == prefix(of: run.name) + "rPrChange" {
+        for change in Array(part.elements.children(rPr)).reversed() where part.elements[change].nameID == part.runPropertiesChangeID {
             let e = part.elements[change]
             bytes.removeSubrange((e.start - rPr.start)..<(e.end - rPr.start))
         }

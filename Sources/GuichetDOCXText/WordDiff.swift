@@ -70,33 +70,69 @@ public enum WordDiff {
     private enum Class: Equatable { case word, space, single }
 
     /// Splits `text` into tokens whose concatenation is `text`.
+    ///
+    /// Works on the UTF-8 bytes: an ASCII byte not followed by a non-ASCII one (a combining
+    /// mark would join its grapheme) and other than CR (CR LF is one grapheme) is a whole
+    /// character, classified directly; anything else is read as a `Character`.
     public static func tokens(_ text: String) -> [String] {
         var tokens: [String] = []
-        var current = ""
-        var currentClass: Class?
-        var rest = Substring(text)
-        while let c = rest.first {
-            // A formatting marker `⟦n⟧` is one token.
-            if c == "⟦", let close = rest.firstIndex(of: "⟧") {
-                let inner = rest[rest.index(after: rest.startIndex)..<close]
-                if !inner.isEmpty, inner.count <= 6, inner.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                    if !current.isEmpty { tokens.append(current); current = "" }
-                    currentClass = nil
-                    tokens.append(String(rest[...close]))
-                    rest = rest[rest.index(after: close)...]
-                    continue
+        var text = text
+        text.withUTF8 { bytes in
+            let n = bytes.count
+            var tokenStart = 0
+            var currentClass: Class?
+            var i = 0
+            func cut(at end: Int) {
+                if end > tokenStart { tokens.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[tokenStart..<end]), as: UTF8.self)) }
+                tokenStart = end
+            }
+            /// The grapheme cluster starting at `i` (a boundary), decoded out of a short window
+            /// ending on a scalar boundary; from the whole rest only when the cluster may not
+            /// end inside the window.
+            func character(at i: Int) -> Character {
+                var end = min(n, i + 32)
+                while end < n, bytes[end] & 0xC0 == 0x80 { end += 1 }
+                let character = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<end]), as: UTF8.self).first!
+                if character.utf8.count >= end - i, end < n {
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<n]), as: UTF8.self).first!
                 }
+                return character
             }
-            let k = classify(c)
-            if k == .single || k != currentClass {
-                if !current.isEmpty { tokens.append(current) }
-                current = ""
+            while i < n {
+                let c = bytes[i]
+                // A formatting marker `⟦n⟧` (1 to 6 ASCII digits) is one token.
+                if c == 0xE2, i + 2 < n, bytes[i + 1] == 0x9F, bytes[i + 2] == 0xA6 {
+                    var k = i + 3
+                    while k < n, k - (i + 3) <= 6, bytes[k] >= 0x30, bytes[k] <= 0x39 { k += 1 }
+                    let digits = k - (i + 3)
+                    // ⟧ must be a character of its own (a combining mark after it would join it).
+                    if digits >= 1, digits <= 6, k + 2 < n, bytes[k] == 0xE2, bytes[k + 1] == 0x9F, bytes[k + 2] == 0xA7,
+                       k + 3 == n || bytes[k + 3] < 0x80 || character(at: k).utf8.count == 3 {
+                        cut(at: i)
+                        cut(at: k + 3)
+                        currentClass = nil
+                        i = k + 3
+                        continue
+                    }
+                }
+                let length: Int
+                let k: Class
+                if c < 0x80, c != 0x0D, i + 1 == n || bytes[i + 1] < 0x80 {
+                    length = 1
+                    if (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) { k = .word }
+                    else if c == 0x20 { k = .space }
+                    else { k = .single }
+                } else {
+                    let grapheme = character(at: i)
+                    length = grapheme.utf8.count
+                    k = classify(grapheme)
+                }
+                if k == .single || k != currentClass { cut(at: i) }
+                currentClass = k
+                i += length
             }
-            current.append(c)
-            currentClass = k
-            rest = rest.dropFirst()
+            cut(at: n)
         }
-        if !current.isEmpty { tokens.append(current) }
         return tokens
     }
 
@@ -124,10 +160,11 @@ public enum WordDiff {
         let limit = min(n + m, maxD)
         let offset = limit + 1
         var v = Array(repeating: 0, count: 2 * limit + 3)
+        // trace[d]: the frontier before step d, only diagonals -d-1...d+1 (all step d reads).
         var trace: [[Int]] = []
         var found = false
         outer: for d in 0...limit {
-            trace.append(v)
+            trace.append(Array(v[(offset - d - 1)...(offset + d + 1)]))
             var k = -d
             while k <= d {
                 var x: Int
@@ -148,15 +185,16 @@ public enum WordDiff {
         var script: [UInt8] = []
         var x = n, y = m
         for d in stride(from: trace.count - 1, through: 0, by: -1) {
-            let vd = trace[d]
+            let saved = trace[d]
+            let base = d + 1  // saved[k + base] is the frontier on diagonal k
             let k = x - y
             if d == 0 {
                 while x > 0 && y > 0 { script.append(0); x -= 1; y -= 1 }
                 break
             }
             let prevK: Int
-            if k == -d || (k != d && vd[offset + k - 1] < vd[offset + k + 1]) { prevK = k + 1 } else { prevK = k - 1 }
-            let prevX = vd[offset + prevK]
+            if k == -d || (k != d && saved[base + k - 1] < saved[base + k + 1]) { prevK = k + 1 } else { prevK = k - 1 }
+            let prevX = saved[base + prevK]
             let prevY = prevX - prevK
             while x > prevX && y > prevY { script.append(0); x -= 1; y -= 1 }
             script.append(prevK == k + 1 ? 2 : 1)

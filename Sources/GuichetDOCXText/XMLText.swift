@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// Escaping and decoding of XML character data, by hand, because the rewriter writes raw bytes.
 enum XMLText {
@@ -90,14 +87,10 @@ enum XMLSafety {
         }
     }
 
-    /// Full well-formedness check with Foundation's parser, external entities off.
-    static func validate(_ data: Data, part: String) throws(DOCXTextError) {
-        let parser = XMLParser(data: data)
-        parser.shouldResolveExternalEntities = false
-        parser.shouldProcessNamespaces = false
-        if !parser.parse() {
-            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "unknown error"
-            throw DOCXTextError(.malformedXML, "\(part) is not well-formed XML (line \(parser.lineNumber)): \(reason)")
+    /// Full well-formedness check (``XMLScanner``): never resolves or fetches anything.
+    static func validate(_ bytes: [UInt8], part: String) throws(DOCXTextError) {
+        do { try XMLScanner.validate(bytes) } catch {
+            throw DOCXTextError(.malformedXML, "\(part) is not well-formed XML (byte \(error.offset)): \(error.reason)")
         }
     }
 }

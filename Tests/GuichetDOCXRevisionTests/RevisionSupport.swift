@@ -56,7 +56,9 @@ struct ReadParagraph: Equatable {
 /// changes by `author` are accepted (drop `w:del`, unwrap `w:ins`) or rejected (drop `w:ins`,
 /// `w:delText` becomes text); everybody else's are accepted. Field codes, `mc:Fallback`
 /// copies and page breaks are not text; a text box's paragraphs are paragraphs of their own,
-/// listed after the paragraph holding them.
+/// listed after the paragraph holding them. A deleted paragraph mark that is accepted joins
+/// the paragraph to the next paragraph of the same parent, when nothing but range marks
+/// (bookmarks, comment ranges...) lies between them.
 final class RevisionReader: NSObject, XMLParserDelegate {
     enum Mode { case acceptAll, rejectAll }
     let mode: Mode
@@ -76,6 +78,15 @@ final class RevisionReader: NSObject, XMLParserDelegate {
     private var currentRPr = ""
     private var inText = false
     private var fields: [[Bool]] = [[]]
+    /// For joining paragraphs: each paragraph's previous sibling paragraph (if adjacent) and
+    /// whether its mark is deleted (and the deletion accepted).
+    private var previousSibling: [Int?] = []
+    private var joinsNext: [Bool] = []
+    private var elementIDs: [Int] = []
+    private var elementCounter = 0
+    private var lastParagraphOf: [Int: Int] = [:]
+    static let rangeMarks: Set<String> = ["bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "permStart", "permEnd",
+                                          "proofErr", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd"]
 
     init(mode: Mode, author: String) {
         self.mode = mode
@@ -88,7 +99,19 @@ final class RevisionReader: NSObject, XMLParserDelegate {
         parser.delegate = reader
         parser.shouldProcessNamespaces = false
         _ = parser.parse()
+        reader.joinParagraphs()
         return reader
+    }
+
+    private func joinParagraphs() {
+        var keep = [Bool](repeating: true, count: paragraphs.count)
+        for j in paragraphs.indices {
+            guard let k = previousSibling[j], joinsNext[k] else { continue }
+            paragraphs[j].scalars = paragraphs[k].scalars + paragraphs[j].scalars
+            paragraphs[j].properties = paragraphs[k].properties + paragraphs[j].properties
+            keep[k] = false
+        }
+        paragraphs = paragraphs.indices.filter { keep[$0] }.map { paragraphs[$0] }
     }
 
     private func local(_ name: String) -> String {
@@ -114,6 +137,10 @@ final class RevisionReader: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
         let l = elementName(name)
+        if rPrDepth == 1, l == "del" || l == "moveFrom", elementStack.suffix(2) == ["pPr", "rPr"], let p = open.last, p >= 0 {
+            let ours = attributes.first { local($0.key) == "author" }?.value == author
+            if !ours || mode == .acceptAll { joinsNext[p] = true }
+        }
         if rPrDepth > 0 {
             if l == "rPrChange" || rPrChangeDepth > 0 { rPrChangeDepth += 1; return }
             currentRPr += "<\(l)" + attributes.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined() + ">"
@@ -121,11 +148,16 @@ final class RevisionReader: NSObject, XMLParserDelegate {
             return
         }
         var hides = false
+        let parent = elementIDs.last ?? -1
+        if l != "p", !Self.rangeMarks.contains(l) { lastParagraphOf[parent] = nil }
         switch l {
         case "p":
             if hidden == 0 {
                 paragraphs.append(ReadParagraph())
                 open.append(paragraphs.count - 1)
+                previousSibling.append(lastParagraphOf[parent])
+                joinsNext.append(false)
+                lastParagraphOf[parent] = paragraphs.count - 1
             } else {
                 open.append(-1)
             }
@@ -163,6 +195,8 @@ final class RevisionReader: NSObject, XMLParserDelegate {
         deletionStack.append(isDeletion)
         if isDeletion { deletionDepth += 1 }
         elementStack.append(l)
+        elementCounter += 1
+        elementIDs.append(elementCounter)
         hiddenStack.append(hides)
         if hides { hidden += 1 }
     }
@@ -181,6 +215,7 @@ final class RevisionReader: NSObject, XMLParserDelegate {
         }
         rPrDepth = 0
         elementStack.removeLast()
+        elementIDs.removeLast()
         if hiddenStack.removeLast() { hidden -= 1 }
         if deletionStack.removeLast() { deletionDepth -= 1 }
         switch l {

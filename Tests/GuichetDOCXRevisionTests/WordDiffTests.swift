@@ -103,6 +103,56 @@ import Testing
         #expect(changed > 200)
     }
 
+    /// The byte-level tokenizer gives exactly the tokens of the Character-level definition
+    /// (kept here as the reference), including combining marks, CR LF, emoji sequences,
+    /// flags, CJK and markers that are not markers.
+    @Test func tokensMatchTheCharacterLevelDefinition() {
+        var rng = SplitMix(seed: 0x70C3)
+        let pieces: [String] = ["a", "Z", "9", " ", "  ", "e\u{301}", "é", "\u{00A0}", "\u{202F}", "'", "’", ":", "\t", "\n", "\r\n", "\r",
+                                "⟦1⟧", "⟦123456⟧", "⟦1234567⟧", "⟦", "⟧", "⟦x⟧", "œ", "中文", "👩‍👩‍👧", "🇫🇷", "a\u{308}\u{308}", "\u{301}", "٣", "-", "\u{0}"]
+        for _ in 0..<2_000 {
+            let text = (0..<Int(rng.next() % 25)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            #expect(WordDiff.tokens(text) == Self.referenceTokens(text), "\(text.debugDescription)")
+        }
+    }
+
+    /// WordDiff's tokenizer as first written, on Characters.
+    static func referenceTokens(_ text: String) -> [String] {
+        enum Class { case word, space, single }
+        func classify(_ c: Character) -> Class {
+            if c.isLetter || c.isNumber { return .word }
+            if c.unicodeScalars.count == 1, c.unicodeScalars.first == " " { return .space }
+            if c.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .nonspacingMark }) { return .word }
+            return .single
+        }
+        var tokens: [String] = []
+        var current = ""
+        var currentClass: Class?
+        var rest = Substring(text)
+        while let c = rest.first {
+            if c == "⟦", let close = rest.firstIndex(of: "⟧") {
+                let inner = rest[rest.index(after: rest.startIndex)..<close]
+                if !inner.isEmpty, inner.count <= 6, inner.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    if !current.isEmpty { tokens.append(current); current = "" }
+                    currentClass = nil
+                    tokens.append(String(rest[...close]))
+                    rest = rest[rest.index(after: close)...]
+                    continue
+                }
+            }
+            let k = classify(c)
+            if k == .single || k != currentClass {
+                if !current.isEmpty { tokens.append(current) }
+                current = ""
+            }
+            current.append(c)
+            currentClass = k
+            rest = rest.dropFirst()
+        }
+        if !current.isEmpty { tokens.append(current) }
+        return tokens
+    }
+
     @Test func longTextsFallBackToWholeReplacementButStayExact() {
         let old = (0..<3_000).map { "m\($0)" }.joined(separator: " ")
         let new = (0..<3_000).map { "n\($0)" }.joined(separator: " ")

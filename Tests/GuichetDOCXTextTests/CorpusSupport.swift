@@ -46,8 +46,7 @@ struct ZipContents {
     var compressedSizes: [String: UInt64]
 
     init(_ url: URL) throws {
-        // The package reader of the module: strict ZipReader, lenient only on libzip's
-        // header-consistency complaint (a corpus file has padded local headers).
+        // The package reader of the module (ZipReader with its structure check).
         let reader = try PackageEntries.open(url, limits: .default)
         names = reader.names
         data = [:]
@@ -79,6 +78,16 @@ final class OOXMLFacts: NSObject, XMLParserDelegate {
                                        "w:fldChar", "w:instrText", "w:bookmarkStart", "w:hyperlink", "w:sectPr",
                                        "w:pStyle", "w:numPr", "w:txbxContent", "mc:AlternateContent", "w:p"]
 
+    /// Per paragraph: whether its mark is deleted (`w:pPr/w:rPr/w:del`), and the previous
+    /// paragraph of the same parent when only range marks (bookmarks...) lie between them.
+    var markDeleted: [Bool] = []
+    var previousSibling: [Int?] = []
+    private var inPPr = false, inMarkRPr = false
+    private var elementIDs: [Int] = []
+    private var elementCounter = 0
+    private var lastParagraphOf: [Int: Int] = [:]
+    static let rangeMarks: Set<String> = ["w:bookmarkStart", "w:bookmarkEnd", "w:commentRangeStart", "w:commentRangeEnd", "w:permStart",
+                                          "w:permEnd", "w:proofErr", "w:moveFromRangeStart", "w:moveFromRangeEnd", "w:moveToRangeStart", "w:moveToRangeEnd"]
     private var stack: [Int] = []          // indices into `paragraphs` of open paragraphs
     private var paragraphText: [String] = []  // plain text per paragraph, for text boxes
     private var deleted = 0
@@ -108,19 +117,28 @@ final class OOXMLFacts: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
         if Self.counted.contains(name) { counts[name, default: 0] += 1 }
+        let parent = elementIDs.last ?? -1
+        elementCounter += 1
+        elementIDs.append(elementCounter)
         if rPrDepth > 0 {
             if name == "w:rPrChange" || rPrChangeDepth > 0 { rPrChangeDepth += 1; return }
             rPrDepth += 1
             currentRPr += "<\(name)" + attributes.sorted { $0.key < $1.key }.map { " \($0.key)=\"\($0.value)\"" }.joined() + ">"
             return
         }
+        if inMarkRPr, name == "w:del" || name == "w:moveFrom", let p = stack.last { markDeleted[p] = true }
+        if name != "w:p", !Self.rangeMarks.contains(name) { lastParagraphOf[parent] = nil }
         switch name {
         case "w:p":
+            markDeleted.append(false)
+            previousSibling.append(lastParagraphOf[parent])
+            lastParagraphOf[parent] = paragraphs.count
             stack.append(paragraphs.count); paragraphs.append([]); paragraphText.append(""); paragraphStyles.append("")
+        case "w:pPr": inPPr = true
             if boxDepth > 0 { boxStarts.append((paragraphs.count - 1, choiceDepth > 0, fallbackDepth > 0)) }
         case "w:pStyle": if let p = stack.last { paragraphStyles[p] = attributes["w:val"] ?? "" }
         case "w:r": inRun = true; currentRPr = ""
-        case "w:rPr": if inRun { rPrDepth = 1 }
+        case "w:rPr": if inRun { rPrDepth = 1 } else if inPPr { inMarkRPr = true }
         case "w:del", "w:moveFrom": deleted += 1
         case "w:t": inT = inRun
         case "w:tab": if inRun { append("\t") }
@@ -135,6 +153,7 @@ final class OOXMLFacts: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        elementIDs.removeLast()
         if rPrDepth > 0 {
             if rPrChangeDepth > 0 { rPrChangeDepth -= 1; return }
             rPrDepth -= 1
@@ -142,6 +161,8 @@ final class OOXMLFacts: NSObject, XMLParserDelegate {
             return
         }
         switch name {
+        case "w:pPr": inPPr = false
+        case "w:rPr": inMarkRPr = false
         case "w:p":
             let p = stack.removeLast()
             if let box = boxStarts.last, box.index == p {
@@ -166,6 +187,21 @@ final class OOXMLFacts: NSObject, XMLParserDelegate {
 
     /// Paragraph run lists without empty runs (an emptied run is not a formatting change).
     var nonEmptyParagraphs: [[Run]] { paragraphs.map { $0.filter { !$0.text.isEmpty } }.map(Self.merge) }
+
+    /// The paragraphs as they read with the tracked changes accepted: a paragraph whose mark
+    /// is deleted is joined to the next paragraph of its parent (its runs come first, the next
+    /// one's style stays). Returns run lists (as ``nonEmptyParagraphs``) and styles.
+    var acceptedParagraphs: (runs: [[Run]], styles: [String]) {
+        var runs = paragraphs.map { $0.filter { !$0.text.isEmpty } }
+        var keep = [Bool](repeating: true, count: paragraphs.count)
+        for j in paragraphs.indices {
+            guard let k = previousSibling[j], markDeleted[k] else { continue }
+            runs[j] = runs[k] + runs[j]
+            keep[k] = false
+        }
+        let kept = paragraphs.indices.filter { keep[$0] }
+        return (kept.map { Self.merge(runs[$0]) }, kept.map { paragraphStyles[$0] })
+    }
 
     static func merge(_ runs: [Run]) -> [Run] {
         var out: [Run] = []
