@@ -103,7 +103,7 @@ let package = Package(
         ]),
         .testTarget(name: "GuichetDaemonTests", dependencies: [
             "GuichetDaemon", "GuichetJobs", "GuichetStore", "GuichetCore", "GuichetConfig", "GuichetLLM", "GuichetTestSupport",
-            "GuichetPDF", "GuichetPipelines", "GuichetDOCX", "GuichetDOCXText", "GuichetDocumentModel", "GuichetWebDriver", log,
+            "GuichetPDF", "GuichetPipelines", "GuichetDOCX", "GuichetDOCXText", "GuichetDocumentModel", "GuichetWebDriver", "NotifyTestSupport", log,
         ], exclude: ["Fixtures"]),
         .testTarget(name: "GuichetWebDriverTests", dependencies: ["GuichetWebDriver"]),
         .testTarget(name: "GuichetNotifyTests", dependencies: ["GuichetNotify", "NotifyTestSupport", log, lifecycle]),
