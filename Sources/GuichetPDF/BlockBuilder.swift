@@ -7,15 +7,23 @@ struct BlockBuilder {
     var headingLevels: [Double: Int]
     var joiner: Dehyphenator
     /// Extent of each (page, column), to tell a short last line of a paragraph from a full one.
-    var columnRight: [String: Double]
-    var columnLeft: [String: Double]
+    var columnRight: [ColumnKey: Double]
+    var columnLeft: [ColumnKey: Double]
+
+    struct ColumnKey: Hashable {
+        var page: Int
+        var column: Int
+        init(_ l: Line) { page = l.page; column = l.column }
+    }
 
     init(lines: [Line], joiner: Dehyphenator) {
         self.joiner = joiner
-        bodySize = dominant(lines.flatMap(\.words).map { ($0.size, $0.text.count) }) ?? 10
+        var tally = SizeTally()
+        for l in lines { for s in l.segments { for w in s.words { tally.add(w.size, w.length) } } }
+        bodySize = tally.dominant ?? 10
         columnRight = [:]; columnLeft = [:]
         for l in lines {
-            let k = "\(l.page)/\(l.column)"
+            let k = ColumnKey(l)
             columnRight[k] = max(columnRight[k] ?? 0, l.x2)
             columnLeft[k] = min(columnLeft[k] ?? .infinity, l.x1)
         }
@@ -55,7 +63,7 @@ struct BlockBuilder {
     func heading(_ l: Line) -> Bool {
         guard BlockBuilder.isHeading(l, body: bodySize) else { return false }
         if l.size >= bodySize * 1.15 + 0.3 { return true }
-        let right = columnRight["\(l.page)/\(l.column)"] ?? l.x2
+        let right = columnRight[ColumnKey(l)] ?? l.x2
         return l.x2 < right - 2 * max(l.size, 1)
     }
 
@@ -109,7 +117,7 @@ struct BlockBuilder {
             }
             if let marker {
                 let body = String(text.dropFirst(marker.marker.count)).trimmingCharacters(in: .whitespaces)
-                let left = columnLeft["\(l.page)/\(l.column)"] ?? l.x1
+                let left = columnLeft[ColumnKey(l)] ?? l.x1
                 let level = max(0, min(5, Int((l.x1 - left) / 18)))
                 blocks.append(.listItem(text: body, ordered: marker.ordered, level: level, marker: marker.marker, page: l.page))
             } else {
@@ -170,7 +178,7 @@ struct BlockBuilder {
         let gap = cur.y1 - prev.y2
         if gap < -0.5 * em || gap > 0.75 * em { return false }
         if cur.segments.count >= 2 && prev.segments.count >= 2 { return false }
-        let right = columnRight["\(prev.page)/\(prev.column)"] ?? prev.x2
+        let right = columnRight[ColumnKey(prev)] ?? prev.x2
         if terminal && prev.x2 < right - 3 * em { return false }
         if inList { return cur.x1 > first.x1 + 0.5 * em }
         // A first-line indent starts a new paragraph.

@@ -78,14 +78,20 @@ public enum PDFReader {
         var vocabulary = Set<String>()
         for p in 0..<doc.pageCount {
             guard let page = doc.page(p) else { segments.append([]); heights.append(1); emptyPages += 1; continue }
-            let glyphs = page.glyphs()
+            let content = page.content()
+            let glyphs = content.glyphs
             var words = PageLayout.words(from: glyphs)
-            if glyphs.filter({ PageLayout.isRTL($0.scalar) }).count * 2 > glyphs.filter({ !$0.scalar.properties.isWhitespace }).count {
+            var rtlGlyphs = 0, visibleGlyphs = 0
+            for g in glyphs {
+                if PageLayout.isRTL(g.scalar) { rtlGlyphs += 1 }
+                if !g.scalar.properties.isWhitespace { visibleGlyphs += 1 }
+            }
+            if rtlGlyphs * 2 > visibleGlyphs {
                 // Poppler's glyph boxes do not line up with its logical text for right-to-left
                 // scripts: trust its text lines instead of the geometry.
-                words = PageLayout.wordsFromText(page.text, size: glyphs.first?.font.size ?? 10)
+                words = PageLayout.wordsFromText(content.text, size: glyphs.first?.size ?? 10)
             }
-            let chars = words.reduce(0) { $0 + $1.text.count }
+            let chars = words.reduce(0) { $0 + $1.length }
             totalChars += chars
             if chars < 10 { emptyPages += 1 }
             for w in words { vocabulary.insert(Dehyphenator.normalise(w.text)) }

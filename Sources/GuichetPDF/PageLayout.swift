@@ -2,6 +2,7 @@ import Foundation
 
 /// Geometry of one page: glyphs → words → rows → segments, column gutters, reading order.
 enum PageLayout {
+    @inline(__always)
     static func isRTL(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         return (0x0590...0x08FF).contains(v) || (0xFB1D...0xFDFF).contains(v) || (0xFE70...0xFEFF).contains(v)
@@ -9,44 +10,65 @@ enum PageLayout {
 
     /// Non-breaking spaces are part of French typography (« texte », 12 %): they stay inside
     /// words so the text keeps them.
+    @inline(__always)
     static func isBreakingSpace(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 { return v <= 0x20 }  // controls and space (ASCII whitespace is within)
         if s == "\u{00A0}" || s == "\u{202F}" || s == "\u{2007}" { return false }
-        return s.properties.isWhitespace || s.value < 0x20
+        return s.properties.isWhitespace
     }
 
+    /// Bidi embedding marks poppler puts around RTL runs are not text and have no real box.
+    @inline(__always)
+    static func isBidiControl(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F
+    }
+
+    /// Glyphs to words in one pass: the word's box, text and font votes are accumulated glyph by
+    /// glyph (no per-word arrays), since this runs on every character of the document.
     static func words(from glyphs: [Glyph]) -> [Word] {
         var out: [Word] = []
-        var cur: [Glyph] = []
+        out.reserveCapacity(glyphs.count / 4)
+        var text = ""
+        var n = 0, boldCount = 0, monoCount = 0
+        var x1 = 0.0, y1 = 0.0, x2 = 0.0, y2 = 0.0
+        var sizes = SizeTally()
+        var rtl = false
+        var p = glyphs.first  // previous glyph of the current word (valid when n > 0)
         func flush() {
-            guard !cur.isEmpty else { return }
-            var text = String.UnicodeScalarView()
-            text.append(contentsOf: cur.map(\.scalar))
-            let sizes = cur.map { ($0.font.size, 1) }
-            out.append(Word(text: String(text), x1: cur.map(\.x1).min()!, y1: cur.map(\.y1).min()!,
-                            x2: cur.map(\.x2).max()!, y2: cur.map(\.y2).max()!,
-                            size: dominant(sizes) ?? 0,
-                            bold: cur.filter(\.font.isBold).count * 2 > cur.count,
-                            mono: cur.filter(\.font.isMonospace).count * 2 > cur.count,
-                            rtl: cur.contains { isRTL($0.scalar) }))
-            cur.removeAll(keepingCapacity: true)
+            guard n > 0 else { return }
+            out.append(Word(text: text, x1: x1, y1: y1, x2: x2, y2: y2, size: sizes.dominant ?? 0,
+                            bold: boldCount * 2 > n, mono: monoCount * 2 > n, rtl: rtl))
+            text = ""; n = 0; boldCount = 0; monoCount = 0; sizes = SizeTally(); rtl = false
         }
         for g in glyphs {
-            // Bidi embedding marks poppler puts around RTL runs are not text and have no real box.
-            if (0x202A...0x202E).contains(g.scalar.value) || (0x2066...0x2069).contains(g.scalar.value)
-                || g.scalar == "\u{200E}" || g.scalar == "\u{200F}" { continue }
+            if isBidiControl(g.scalar) { continue }
             if isBreakingSpace(g.scalar) { flush(); continue }
-            if let p = cur.last {
+            let gRTL = isRTL(g.scalar)
+            if n > 0, let p {
                 let h = max(p.y2 - p.y1, g.y2 - g.y1, 1)
-                let em = max(p.font.size, g.font.size, 1)
+                let em = max(p.size, g.size, 1)
                 let jumpY = abs((p.y1 + p.y2) / 2 - (g.y1 + g.y2) / 2) > 0.5 * h
-                let rtl = isRTL(p.scalar) || isRTL(g.scalar)
+                let anyRTL = isRTL(p.scalar) || gRTL
                 // Poppler's boxes for right-to-left runs do not follow the logical character
                 // order, so RTL words are cut only by spaces and line changes.
-                let gap = rtl ? 0 : g.x1 - p.x2
-                let back = !rtl && g.x1 + 0.2 * em < p.x1
+                let gap = anyRTL ? 0 : g.x1 - p.x2
+                let back = !anyRTL && g.x1 + 0.2 * em < p.x1
                 if jumpY || back || gap > 0.35 * em { flush() }
             }
-            cur.append(g)
+            if n == 0 {
+                x1 = g.x1; y1 = g.y1; x2 = g.x2; y2 = g.y2
+            } else {
+                x1 = min(x1, g.x1); y1 = min(y1, g.y1); x2 = max(x2, g.x2); y2 = max(y2, g.y2)
+            }
+            text.unicodeScalars.append(g.scalar)
+            sizes.add(g.size, 1)
+            if g.bold { boldCount += 1 }
+            if g.mono { monoCount += 1 }
+            if gRTL { rtl = true }
+            n += 1
+            p = g
         }
         flush()
         return out
@@ -77,7 +99,7 @@ enum PageLayout {
     /// wide tables above or below the columns do not hide the gutter, since only the longest
     /// free run of rows counts.
     static func gutters(words: [Word], pageWidth: Double) -> [Gutter] {
-        let body = dominant(words.map { ($0.size, $0.text.count) }) ?? 0
+        let body = dominant(words.map { ($0.size, $0.length) }) ?? 0
         // Only body-size prose counts: figure labels, titles and code may cross a real gutter.
         let prose = words.filter { abs($0.size - body) <= 0.6 && !$0.mono }
         guard prose.count > 40, let left = prose.map(\.x1).min(), let right = prose.map(\.x2).max(),
@@ -91,6 +113,25 @@ enum PageLayout {
         let rows = rowMap.sorted { $0.key < $1.key }.map(\.value)
         let rowY = rows.map { $0.map(\.midY).reduce(0, +) / Double($0.count) }
         let bins = Int(width / 2) + 1
+        // covered[r * bins + b]: a word of row r touches bin b. Filled word by word (only the bins
+        // near each word are tested, with the exact predicate), instead of scanning every row's
+        // words for every bin.
+        var covered = [Bool](repeating: false, count: rows.count * bins)
+        var minX2 = [Double](repeating: .infinity, count: rows.count)
+        var maxX1 = [Double](repeating: -.infinity, count: rows.count)
+        for (r, row) in rows.enumerated() {
+            for w in row {
+                minX2[r] = min(minX2[r], w.x2)
+                maxX1[r] = max(maxX1[r], w.x1)
+                let lo = max(0, binIndex((w.x1 - 3 - left) / 2, bins: bins, .down) - 1)
+                let hi = min(bins - 1, binIndex((w.x2 + 1 - left) / 2, bins: bins, .up) + 1)
+                guard lo <= hi else { continue }
+                for b in lo...hi {
+                    let x = left + Double(b) * 2
+                    if w.x1 - 1 <= x + 2 && w.x2 + 1 >= x { covered[r * bins + b] = true }
+                }
+            }
+        }
         // free[b][r]: bin b is not covered by any word of row r.
         var longest = [(extent: Double, from: Int, to: Int)](repeating: (0, 0, 0), count: bins)
         for b in Int(0.15 * Double(bins))..<Int(0.85 * Double(bins)) {
@@ -99,14 +140,13 @@ enum PageLayout {
             // side only (figure area, short last line) neither supports nor breaks it.
             var runStart: Int? = nil, runEnd = 0
             for r in 0...rows.count {
-                let covered = r == rows.count || rows[r].contains { $0.x1 - 1 <= x + 2 && $0.x2 + 1 >= x }
-                if covered {
+                if r == rows.count || covered[r * bins + b] {
                     if let s = runStart {
                         let extent = rowY[runEnd] - rowY[s]
                         if extent > longest[b].extent { longest[b] = (extent, s, runEnd) }
                     }
                     runStart = nil
-                } else if rows[r].contains(where: { $0.x2 < x }) && rows[r].contains(where: { $0.x1 > x + 2 }) {
+                } else if minX2[r] < x && maxX1[r] > x + 2 {
                     if runStart == nil { runStart = r }
                     runEnd = r
                 }
@@ -137,16 +177,22 @@ enum PageLayout {
         return []
     }
 
+    /// `value` rounded to an index and clamped to -1...bins (never traps on odd coordinates).
+    private static func binIndex(_ value: Double, bins: Int, _ rule: FloatingPointRoundingRule) -> Int {
+        if value.isNaN { return -1 }
+        return Int(min(max(value.rounded(rule), -1), Double(bins)))
+    }
+
     /// A real column layout has wide columns that each hold a fair share of prose lines; a table
     /// also has empty vertical bands but its "columns" are narrow or hold one or two words per row.
     private static func valid(gutters: [ClosedRange<Double>], words: [Word], left: Double, right: Double) -> Bool {
         let edges = [left] + gutters.flatMap { [$0.lowerBound, $0.upperBound] } + [right]
-        let total = words.reduce(0) { $0 + $1.text.count }
+        let total = words.reduce(0) { $0 + $1.length }
         for k in 0...gutters.count {
             let a = edges[2 * k], b = edges[2 * k + 1]
             if b - a < 0.2 * (right - left) { return false }
             let inside = words.filter { $0.x1 >= a - 1 && $0.x2 <= b + 1 }
-            let chars = inside.reduce(0) { $0 + $1.text.count }
+            let chars = inside.reduce(0) { $0 + $1.length }
             if Double(chars) < 0.15 * Double(total) { return false }
             // Prose columns are filled by their lines; table cells leave most of the width empty.
             var rows: [Int: [Word]] = [:]
@@ -168,7 +214,7 @@ enum PageLayout {
 
     /// Groups words into rows (same baseline) and cuts rows into segments at wide gaps and gutters.
     static func segments(words: [Word], gutters allGutters: [Gutter]) -> [Segment] {
-        let body = dominant(words.map { ($0.size, $0.text.count) }) ?? 0
+        let body = dominant(words.map { ($0.size, $0.length) }) ?? 0
         let sorted = words.sorted { $0.midY < $1.midY }
         var rows: [[Word]] = []
         var refMid = 0.0, refBottom = 0.0, refH = 0.0
@@ -209,7 +255,7 @@ enum PageLayout {
             }
         }
         // Right-to-left rows read from the right: reverse word order inside their segments.
-        for i in out.indices where out[i].words.filter(\.rtl).count * 2 > out[i].words.count {
+        for i in out.indices where out[i].words.reduce(0, { $0 + ($1.rtl ? 1 : 0) }) * 2 > out[i].words.count {
             out[i].words.reverse()
         }
         return out
@@ -242,7 +288,7 @@ enum PageLayout {
             for (c, ss) in byCol { lines.append(Line(segments: ss.sorted { $0.x1 < $1.x1 }, page: page, column: c)) }
         }
         lines.sort { $0.y1 < $1.y1 || ($0.y1 == $1.y1 && $0.x1 < $1.x1) }
-        for i in lines.indices where lines[i].words.filter(\.rtl).count * 2 > lines[i].words.count {
+        for i in lines.indices where lines[i].mostlyRTL {
             lines[i].segments.reverse()
         }
         guard lines.contains(where: { $0.column > 0 }) else { return lines }

@@ -75,29 +75,41 @@ final class PopplerPage {
         return String(cString: raw)
     }
 
-    /// Every character of ``text`` with its box and font. Poppler gives one rectangle per
-    /// Unicode scalar of the text and attribute ranges in scalar offsets.
-    func glyphs() -> [Glyph] {
-        let scalars = Array(text.unicodeScalars)
+    /// What the layout needs of one page, from a single text extraction.
+    struct Content {
+        /// Poppler's text (reading order), as Unicode scalars.
+        var scalars: [Unicode.Scalar]
+        /// One glyph per scalar of the text (poppler gives a box to each, newlines included).
+        var glyphs: [Glyph]
+        var text: String { String(String.UnicodeScalarView(scalars)) }
+    }
+
+    /// Every character of the page text with its box and font. Poppler gives one rectangle per
+    /// Unicode scalar of the text and attribute ranges in scalar offsets. The text is decoded
+    /// once, straight from poppler's buffer.
+    func content() -> Content {
+        guard let raw = poppler_page_get_text(handle) else { return Content(scalars: [], glyphs: []) }
+        let scalars = PopplerPage.decode(raw)
+        g_free(raw)
         var rects: UnsafeMutablePointer<PopplerRectangle>?
         var count: guint = 0
-        guard poppler_page_get_text_layout(handle, &rects, &count) != 0, let rects else { return [] }
+        guard poppler_page_get_text_layout(handle, &rects, &count) != 0, let rects else { return Content(scalars: scalars, glyphs: []) }
         defer { g_free(rects) }
         let n = min(Int(count), scalars.count)
-        var fontIndex = [Int](repeating: -1, count: n)
+        var fontIndex = [Int32](repeating: -1, count: n)
         var fonts: [FontInfo] = []
-        var fontIDs: [String: Int] = [:]
-        if let list = poppler_page_get_text_attributes(handle) {
+        var fontIDs: [FontKey: Int32] = [:]
+        if n > 0, let list = poppler_page_get_text_attributes(handle) {
             defer { poppler_page_free_text_attributes(list) }
             var node: UnsafeMutablePointer<GList>? = list
             while let current = node {
                 if let attr = guichet_text_attributes_at(current) {
                     let name = attr.pointee.font_name.map { String(cString: $0) } ?? ""
                     let size = attr.pointee.font_size
-                    let key = "\(name)|\(size)"
-                    let id: Int
+                    let key = FontKey(name: name, size: size)
+                    let id: Int32
                     if let known = fontIDs[key] { id = known } else {
-                        id = fonts.count
+                        id = Int32(fonts.count)
                         fonts.append(FontInfo(name: name, size: size))
                         fontIDs[key] = id
                     }
@@ -112,9 +124,40 @@ final class PopplerPage {
         out.reserveCapacity(n)
         for i in 0..<n {
             let r = rects[i]
-            let font = fontIndex[i] >= 0 ? fonts[fontIndex[i]] : FontInfo(name: "", size: r.y2 - r.y1)
-            out.append(Glyph(scalar: scalars[i], x1: r.x1, y1: r.y1, x2: r.x2, y2: r.y2, font: font))
+            let f = Int(fontIndex[i])
+            if f >= 0 {
+                let font = fonts[f]
+                out.append(Glyph(scalar: scalars[i], x1: r.x1, y1: r.y1, x2: r.x2, y2: r.y2,
+                                 size: font.size, bold: font.isBold, mono: font.isMonospace))
+            } else {
+                out.append(Glyph(scalar: scalars[i], x1: r.x1, y1: r.y1, x2: r.x2, y2: r.y2,
+                                 size: r.y2 - r.y1, bold: false, mono: false))
+            }
         }
-        return out
+        return Content(scalars: scalars, glyphs: out)
+    }
+
+    /// Glyphs only (see ``content()``).
+    func glyphs() -> [Glyph] { content().glyphs }
+
+    private struct FontKey: Hashable {
+        var name: String
+        var size: Double
+    }
+
+    /// UTF-8 from poppler to scalars, ill-formed sequences replaced as `String(cString:)` does.
+    static func decode(_ raw: UnsafePointer<CChar>) -> [Unicode.Scalar] {
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(bytes.count)
+        var it = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&it) {
+            case let .scalarValue(s): out.append(s)
+            case .error: out.append("\u{FFFD}")
+            case .emptyInput: return out
+            }
+        }
     }
 }
