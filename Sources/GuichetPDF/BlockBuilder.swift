@@ -38,9 +38,11 @@ struct BlockBuilder {
     /// The list marker at the start of `text`, and whether it is ordered.
     static func listMarker(_ text: String) -> (marker: String, ordered: Bool)? {
         guard let tok = text.split(separator: " ", maxSplits: 1).first.map(String.init) else { return nil }
-        if bullets.contains(tok), text.count > tok.count + 1 { return (tok, false) }
+        // `text.count > tok.count + 1` without counting the characters of a whole line.
+        let hasMore = !text.dropFirst(tok.count + 1).isEmpty
+        if bullets.contains(tok), hasMore { return (tok, false) }
         if let f = tok.unicodeScalars.first, "•▪◦●■➢►".unicodeScalars.contains(f), tok.count > 1 { return (String(f), false) }
-        guard text.count > tok.count + 1, let end = tok.last, end == "." || end == ")" else { return nil }
+        guard hasMore, let end = tok.last, end == "." || end == ")" else { return nil }
         let body = tok.dropLast()
         if !body.isEmpty, body.count <= 3, body.allSatisfy(\.isASCIIDigit) { return (tok, true) }
         if body.count == 1, let c = body.first, c.isLowercase, c.isLetter { return (tok, true) }
@@ -83,6 +85,9 @@ struct BlockBuilder {
         var blocks: [StructuredDocument.Block] = []
         var smallPrint = Set<Int>()  // paragraphs in small type: figure labels, not prose
         let tables = TableDetector(joiner: joiner)
+        // Worked out once per line: the loops below look at each line several times.
+        let isHeading = lines.map(heading)
+        let hasMarker = lines.map { BlockBuilder.listMarker($0.text) != nil }
         var i = 0
         while i < lines.count {
             if let (table, next) = tables.detect(lines, from: i) { blocks.append(table); i = next; continue }
@@ -100,11 +105,11 @@ struct BlockBuilder {
                 i = end
                 continue
             }
-            if heading(l) {
+            if isHeading[i] {
                 var text = l.text; var last = l; i += 1
-                while i < lines.count, lines[i].page == l.page, heading(lines[i]),
+                while i < lines.count, lines[i].page == l.page, isHeading[i],
                       abs(lines[i].size - l.size) < 0.5, lines[i].bold == l.bold, lines[i].y1 - last.y2 < 0.8 * l.size,
-                      BlockBuilder.listMarker(lines[i].text) == nil, level(of: lines[i]) == level(of: l) || !lines[i].text.first!.isNumber {
+                      !hasMarker[i], level(of: lines[i]) == level(of: l) || !lines[i].text.first!.isNumber {
                     text = joiner.join(text, lines[i].text); last = lines[i]; i += 1
                 }
                 blocks.append(.heading(level: level(of: l), text: text, page: l.page))
@@ -112,7 +117,7 @@ struct BlockBuilder {
             }
             let marker = BlockBuilder.listMarker(l.text)
             var text = l.text; var last = l; i += 1
-            while i < lines.count, continues(last, lines[i], first: l, inList: marker != nil) {
+            while i < lines.count, !isHeading[i], !hasMarker[i], continues(last, lines[i], first: l, inList: marker != nil) {
                 text = joiner.join(text, lines[i].text); last = lines[i]; i += 1
             }
             if let marker {
@@ -161,14 +166,14 @@ struct BlockBuilder {
     }
 
     /// Whether `cur` is the next line of the paragraph (or list item) whose last line is `prev`.
+    /// The caller has checked that `cur` is neither a heading nor a list item.
     func continues(_ prev: Line, _ cur: Line, first: Line, inList: Bool) -> Bool {
-        if cur.mono != prev.mono || heading(cur) { return false }
-        if BlockBuilder.listMarker(cur.text) != nil { return false }
+        if cur.mono != prev.mono { return false }
         if abs(cur.size - prev.size) > 0.8 { return false }
         let em = max(prev.size, 1)
         let prevText = prev.text
         // Table-of-contents entries end with dot leaders and a page number.
-        if prevText.contains("....") || prevText.contains(". . . .") { return false }
+        if utf8Contains(prevText, "....") || utf8Contains(prevText, ". . . .") { return false }
         let terminal = prevText.last.map { ".!?:;»。！？".contains($0) } ?? false
         if cur.page != prev.page || cur.column != prev.column {
             // Column or page break: go on only if the sentence visibly goes on.
@@ -189,6 +194,8 @@ struct BlockBuilder {
     /// JSON examples set in a proportional font: a line that is just "{" or "[" opens a block that
     /// ends where the brackets balance again (same page, at most 400 lines).
     func jsonEnd(_ lines: [Line], from start: Int) -> Int? {
+        // Only a very short line can be a lone bracket: skip Foundation's trimming otherwise.
+        guard lines[start].text.utf8.count <= 16 else { return nil }
         let t = lines[start].text.trimmingCharacters(in: .whitespaces)
         guard t == "{" || t == "[" || t == "{}" else { return nil }
         var depth = 0
@@ -211,5 +218,23 @@ struct BlockBuilder {
             let indent = max(0, Int(((l.x1 - left) / max(0.6 * l.size, 1)).rounded()))
             return String(repeating: " ", count: indent) + l.text
         }.joined(separator: "\n")
+    }
+}
+
+/// Byte-wise substring test (Foundation's `contains` goes through NSString for every line).
+func utf8Contains(_ haystack: String, _ needle: String) -> Bool {
+    var h = haystack, n = needle
+    return h.withUTF8 { hb in
+        n.withUTF8 { nb in
+            guard !nb.isEmpty else { return true }
+            guard nb.count <= hb.count else { return false }
+            let first = nb[0]
+            for i in 0...(hb.count - nb.count) where hb[i] == first {
+                var k = 1
+                while k < nb.count && hb[i + k] == nb[k] { k += 1 }
+                if k == nb.count { return true }
+            }
+            return false
+        }
     }
 }

@@ -75,7 +75,7 @@ public enum PDFReader {
         var heights: [Double] = []
         var emptyPages = 0
         var totalChars = 0
-        var vocabulary = Set<String>()
+        var rawWords = Set<String>()  // normalised once per distinct word, after the loop
         for p in 0..<doc.pageCount {
             guard let page = doc.page(p) else { segments.append([]); heights.append(1); emptyPages += 1; continue }
             let content = page.content()
@@ -84,7 +84,7 @@ public enum PDFReader {
             var rtlGlyphs = 0, visibleGlyphs = 0
             for g in glyphs {
                 if PageLayout.isRTL(g.scalar) { rtlGlyphs += 1 }
-                if !g.scalar.properties.isWhitespace { visibleGlyphs += 1 }
+                if !PageLayout.isWhitespace(g.scalar) { visibleGlyphs += 1 }
             }
             if rtlGlyphs * 2 > visibleGlyphs {
                 // Poppler's glyph boxes do not line up with its logical text for right-to-left
@@ -94,7 +94,7 @@ public enum PDFReader {
             let chars = words.reduce(0) { $0 + $1.length }
             totalChars += chars
             if chars < 10 { emptyPages += 1 }
-            for w in words { vocabulary.insert(Dehyphenator.normalise(w.text)) }
+            for w in words { rawWords.insert(w.text) }
             let size = page.size
             let gutters = PageLayout.gutters(words: words, pageWidth: size.width)
             segments.append(PageLayout.segments(words: words, gutters: gutters))
@@ -111,6 +111,8 @@ public enum PDFReader {
         for (p, segs) in segments.enumerated() {
             lines += PageLayout.lines(segments: segs, page: p + 1).map(mergeLeadingMarker)
         }
+        var vocabulary = Set<String>(minimumCapacity: rawWords.count)
+        for w in rawWords { vocabulary.insert(Dehyphenator.normalise(w)) }
         let joiner = Dehyphenator(vocabulary: vocabulary)
         let blocks = BlockBuilder(lines: lines, joiner: joiner).build(lines)
         var title = doc.title

@@ -14,8 +14,19 @@ enum PageLayout {
     static func isBreakingSpace(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         if v < 0x80 { return v <= 0x20 }  // controls and space (ASCII whitespace is within)
-        if s == "\u{00A0}" || s == "\u{202F}" || s == "\u{2007}" { return false }
-        return s.properties.isWhitespace
+        if v == 0x00A0 || v == 0x202F || v == 0x2007 { return false }
+        return isWhitespace(s)
+    }
+
+    /// Unicode's White_Space property (a fixed list), without the property lookup that
+    /// `Unicode.Scalar.Properties` makes for every non-ASCII character.
+    @inline(__always)
+    static func isWhitespace(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 { return (0x09...0x0D).contains(v) || v == 0x20 }
+        if v < 0x1680 { return v == 0x85 || v == 0xA0 }
+        return v == 0x1680 || (0x2000...0x200A).contains(v) || v == 0x2028 || v == 0x2029 || v == 0x202F
+            || v == 0x205F || v == 0x3000
     }
 
     /// Bidi embedding marks poppler puts around RTL runs are not text and have no real box.

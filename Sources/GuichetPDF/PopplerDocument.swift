@@ -5,6 +5,8 @@ import Foundation
 /// early returns and thrown errors cannot leak it.
 final class PopplerDocument {
     let handle: OpaquePointer
+    /// Fonts seen so far, shared by the pages: most fonts recur on every page.
+    let fonts = FontTable()
 
     /// Opens `url` with poppler. Errors are mapped to ``PDFError`` codes; `fileName` is only used
     /// for the French message.
@@ -50,15 +52,19 @@ final class PopplerDocument {
 
     func page(_ index: Int) -> PopplerPage? {
         guard let p = poppler_document_get_page(handle, Int32(index)) else { return nil }
-        return PopplerPage(handle: p)
+        return PopplerPage(handle: p, fonts: fonts)
     }
 }
 
 /// Owns one `PopplerPage*` (released in `deinit`) and copies out what the layout code needs.
 final class PopplerPage {
     let handle: OpaquePointer
+    let fonts: FontTable
 
-    init(handle: OpaquePointer) { self.handle = handle }
+    init(handle: OpaquePointer, fonts: FontTable = FontTable()) {
+        self.handle = handle
+        self.fonts = fonts
+    }
 
     deinit { g_object_unref(UnsafeMutableRawPointer(handle)) }
 
@@ -97,22 +103,13 @@ final class PopplerPage {
         defer { g_free(rects) }
         let n = min(Int(count), scalars.count)
         var fontIndex = [Int32](repeating: -1, count: n)
-        var fonts: [FontInfo] = []
-        var fontIDs: [FontKey: Int32] = [:]
         if n > 0, let list = poppler_page_get_text_attributes(handle) {
             defer { poppler_page_free_text_attributes(list) }
             var node: UnsafeMutablePointer<GList>? = list
             while let current = node {
                 if let attr = guichet_text_attributes_at(current) {
                     let name = attr.pointee.font_name.map { String(cString: $0) } ?? ""
-                    let size = attr.pointee.font_size
-                    let key = FontKey(name: name, size: size)
-                    let id: Int32
-                    if let known = fontIDs[key] { id = known } else {
-                        id = Int32(fonts.count)
-                        fonts.append(FontInfo(name: name, size: size))
-                        fontIDs[key] = id
-                    }
+                    let id = fonts.id(name: name, size: attr.pointee.font_size)
                     let lo = max(0, Int(attr.pointee.start_index))
                     let hi = min(n - 1, Int(attr.pointee.end_index))
                     if lo <= hi { for i in lo...hi { fontIndex[i] = id } }
@@ -126,7 +123,7 @@ final class PopplerPage {
             let r = rects[i]
             let f = Int(fontIndex[i])
             if f >= 0 {
-                let font = fonts[f]
+                let font = fonts.all[f]
                 out.append(Glyph(scalar: scalars[i], x1: r.x1, y1: r.y1, x2: r.x2, y2: r.y2,
                                  size: font.size, bold: font.isBold, mono: font.isMonospace))
             } else {
@@ -140,10 +137,6 @@ final class PopplerPage {
     /// Glyphs only (see ``content()``).
     func glyphs() -> [Glyph] { content().glyphs }
 
-    private struct FontKey: Hashable {
-        var name: String
-        var size: Double
-    }
 
     /// UTF-8 from poppler to scalars, ill-formed sequences replaced as `String(cString:)` does.
     static func decode(_ raw: UnsafePointer<CChar>) -> [Unicode.Scalar] {
@@ -159,5 +152,26 @@ final class PopplerPage {
             case .emptyInput: return out
             }
         }
+    }
+}
+
+/// Fonts by (name, size), numbered in order of appearance. Bold and monospace are worked out
+/// once per font of the document (name searches), not once per page.
+final class FontTable {
+    private(set) var all: [FontInfo] = []
+    private var ids: [Key: Int32] = [:]
+
+    private struct Key: Hashable {
+        var name: String
+        var size: Double
+    }
+
+    func id(name: String, size: Double) -> Int32 {
+        let key = Key(name: name, size: size)
+        if let known = ids[key] { return known }
+        let id = Int32(all.count)
+        all.append(FontInfo(name: name, size: size))
+        ids[key] = id
+        return id
     }
 }
