@@ -28,6 +28,9 @@ struct Glyph {
     var size: Double
     var bold: Bool
     var mono: Bool
+    /// A word starts here even without a space (poppler separates some right-to-left words by
+    /// bidi marks only).
+    var breakBefore = false
 
     init(scalar: Unicode.Scalar, x1: Double, y1: Double, x2: Double, y2: Double, size: Double, bold: Bool, mono: Bool) {
         self.scalar = scalar

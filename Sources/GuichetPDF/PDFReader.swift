@@ -80,17 +80,7 @@ public enum PDFReader {
             guard let page = doc.page(p) else { segments.append([]); heights.append(1); emptyPages += 1; continue }
             let content = page.content()
             let glyphs = content.glyphs
-            var words = PageLayout.words(from: glyphs)
-            var rtlGlyphs = 0, visibleGlyphs = 0
-            for g in glyphs {
-                if PageLayout.isRTL(g.scalar) { rtlGlyphs += 1 }
-                if !PageLayout.isWhitespace(g.scalar) { visibleGlyphs += 1 }
-            }
-            if rtlGlyphs * 2 > visibleGlyphs {
-                // Poppler's glyph boxes do not line up with its logical text for right-to-left
-                // scripts: trust its text lines instead of the geometry.
-                words = PageLayout.wordsFromText(content.text, size: glyphs.first?.size ?? 10)
-            }
+            let words = PageLayout.words(from: glyphs)
             let chars = words.reduce(0) { $0 + $1.length }
             totalChars += chars
             if chars < 10 { emptyPages += 1 }

@@ -47,8 +47,10 @@ enum PageLayout {
         var sizes = SizeTally()
         var rtl = false
         var p = glyphs.first  // previous glyph of the current word (valid when n > 0)
+        var presentationForms = false
         func flush() {
             guard n > 0 else { return }
+            if presentationForms { text = baseLetters(text); presentationForms = false }
             out.append(Word(text: text, x1: x1, y1: y1, x2: x2, y2: y2, size: sizes.dominant ?? 0,
                             bold: boldCount * 2 > n, mono: monoCount * 2 > n, rtl: rtl))
             text = ""; n = 0; boldCount = 0; monoCount = 0; sizes = SizeTally(); rtl = false
@@ -56,6 +58,7 @@ enum PageLayout {
         for g in glyphs {
             if isBidiControl(g.scalar) { continue }
             if isBreakingSpace(g.scalar) { flush(); continue }
+            if g.breakBefore { flush() }
             let gRTL = isRTL(g.scalar)
             if n > 0, let p {
                 let h = max(p.y2 - p.y1, g.y2 - g.y1, 1)
@@ -74,6 +77,7 @@ enum PageLayout {
                 x1 = min(x1, g.x1); y1 = min(y1, g.y1); x2 = max(x2, g.x2); y2 = max(y2, g.y2)
             }
             text.unicodeScalars.append(g.scalar)
+            if isPresentationForm(g.scalar) { presentationForms = true }
             sizes.add(g.size, 1)
             if g.bold { boldCount += 1 }
             if g.mono { monoCount += 1 }
@@ -85,18 +89,28 @@ enum PageLayout {
         return out
     }
 
-    /// Words laid out on synthetic lines from poppler's own text (one text line per row).
-    static func wordsFromText(_ text: String, size: Double) -> [Word] {
-        var out: [Word] = []
-        for (i, line) in text.split(separator: "\n").enumerated() {
-            let clean = line.unicodeScalars.filter { !(0x202A...0x202E).contains($0.value) && !(0x2066...0x2069).contains($0.value) }
-            let y = Double(i) * size * 1.5
-            for (k, w) in String(String.UnicodeScalarView(clean)).split(separator: " ").enumerated() {
-                let x = Double(k) * size * 0.2 + Double(out.count) * 0.001
-                out.append(Word(text: String(w), x1: x, y1: y, x2: x + 0.1, y2: y + size, size: size, bold: false, mono: false, rtl: false))
+    /// Arabic presentation forms (contextual glyph shapes and ligatures, U+FB50–FDFF and
+    /// U+FE70–FEFC): what many Arabic PDFs carry as text. Rendering chooses these shapes by itself.
+    @inline(__always)
+    static func isPresentationForm(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return (0xFB50...0xFDFF).contains(v) || (0xFE70...0xFEFC).contains(v)
+    }
+
+    /// Presentation forms replaced by the letters they stand for (their compatibility
+    /// decomposition: "ﻧ" → "ن", "ﳋ" → "لخ"), so the text can be searched, edited and translated.
+    /// Other characters are left alone (NFKC on everything would turn French non-breaking spaces
+    /// into spaces).
+    static func baseLetters(_ word: String) -> String {
+        var out = String.UnicodeScalarView()
+        for s in word.unicodeScalars {
+            if isPresentationForm(s) {
+                out.append(contentsOf: String(s).precomposedStringWithCompatibilityMapping.unicodeScalars)
+            } else {
+                out.append(s)
             }
         }
-        return out
+        return String(out)
     }
 
     /// A column gutter: an x-range free of glyphs over a vertical stretch of the page.

@@ -83,27 +83,63 @@ final class PopplerPage {
 
     /// What the layout needs of one page, from a single text extraction.
     struct Content {
-        /// Poppler's text (reading order), as Unicode scalars.
+        /// Poppler's text (reading order), as Unicode scalars, bidi marks included.
         var scalars: [Unicode.Scalar]
-        /// One glyph per scalar of the text (poppler gives a box to each, newlines included).
+        /// One glyph per scalar of the text except bidi marks (poppler gives a box to every other
+        /// character, spaces and newlines included).
         var glyphs: [Glyph]
         var text: String { String(String.UnicodeScalarView(scalars)) }
+        var hasRTL: Bool { glyphs.contains { PageLayout.isRTL($0.scalar) } }
     }
 
-    /// Every character of the page text with its box and font. Poppler gives one rectangle per
-    /// Unicode scalar of the text and attribute ranges in scalar offsets. The text is decoded
-    /// once, straight from poppler's buffer.
+    /// Every character of the page text with its box and font, in poppler's reading order.
+    ///
+    /// Poppler selects text like a mouse drag from the rectangle's first corner to its second.
+    /// From the top-left corner, a right-to-left first or last line is selected from its logical
+    /// end, so it comes out empty (the Arabic sample lost two lines of four); from the top-right
+    /// corner the same happens to left-to-right lines. A page with right-to-left text is read
+    /// both ways and the reading that recovers more characters wins.
     func content() -> Content {
-        guard let raw = poppler_page_get_text(handle) else { return Content(scalars: [], glyphs: []) }
+        let (w, h) = size
+        let normal = content(area: PopplerRectangle(x1: 0, y1: 0, x2: w, y2: h))
+        guard normal.hasRTL else { return normal }
+        let flipped = content(area: PopplerRectangle(x1: w, y1: 0, x2: 0, y2: h))
+        return flipped.glyphs.count > normal.glyphs.count ? flipped : normal
+    }
+
+    /// Text, boxes and fonts of one selection. The text is decoded once, straight from
+    /// poppler's buffer. Poppler's boxes and attribute offsets skip the bidi marks it puts in the
+    /// text (U+202B … U+202C around each right-to-left word), so glyphs are paired with the other
+    /// scalars; a closing mark directly followed by an opening one separates two words that
+    /// poppler printed without a space between them.
+    func content(area: PopplerRectangle) -> Content {
+        var rect = area
+        guard let raw = poppler_page_get_text_for_area(handle, &rect) else { return Content(scalars: [], glyphs: []) }
         let scalars = PopplerPage.decode(raw)
         g_free(raw)
+        var visible: [Unicode.Scalar] = []
+        var breakBefore: [Bool] = []
+        visible.reserveCapacity(scalars.count)
+        breakBefore.reserveCapacity(scalars.count)
+        var closed = false, pendingBreak = false
+        for s in scalars {
+            let v = s.value
+            if v == 0x202C { closed = true; continue }
+            if (0x202A...0x202E).contains(v) { if closed { pendingBreak = true }; continue }
+            if (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F { continue }
+            visible.append(s)
+            breakBefore.append(pendingBreak)
+            closed = false; pendingBreak = false
+        }
         var rects: UnsafeMutablePointer<PopplerRectangle>?
         var count: guint = 0
-        guard poppler_page_get_text_layout(handle, &rects, &count) != 0, let rects else { return Content(scalars: scalars, glyphs: []) }
+        guard poppler_page_get_text_layout_for_area(handle, &rect, &rects, &count) != 0, let rects else {
+            return Content(scalars: scalars, glyphs: [])
+        }
         defer { g_free(rects) }
-        let n = min(Int(count), scalars.count)
+        let n = min(Int(count), visible.count)
         var fontIndex = [Int32](repeating: -1, count: n)
-        if n > 0, let list = poppler_page_get_text_attributes(handle) {
+        if n > 0, let list = poppler_page_get_text_attributes_for_area(handle, &rect) {
             defer { poppler_page_free_text_attributes(list) }
             var node: UnsafeMutablePointer<GList>? = list
             while let current = node {
@@ -122,14 +158,17 @@ final class PopplerPage {
         for i in 0..<n {
             let r = rects[i]
             let f = Int(fontIndex[i])
+            var g: Glyph
             if f >= 0 {
                 let font = fonts.all[f]
-                out.append(Glyph(scalar: scalars[i], x1: r.x1, y1: r.y1, x2: r.x2, y2: r.y2,
-                                 size: font.size, bold: font.isBold, mono: font.isMonospace))
+                g = Glyph(scalar: visible[i], x1: r.x1, y1: r.y1, x2: r.x2, y2: r.y2,
+                          size: font.size, bold: font.isBold, mono: font.isMonospace)
             } else {
-                out.append(Glyph(scalar: scalars[i], x1: r.x1, y1: r.y1, x2: r.x2, y2: r.y2,
-                                 size: r.y2 - r.y1, bold: false, mono: false))
+                g = Glyph(scalar: visible[i], x1: r.x1, y1: r.y1, x2: r.x2, y2: r.y2,
+                          size: r.y2 - r.y1, bold: false, mono: false)
             }
+            g.breakBefore = breakBefore[i]
+            out.append(g)
         }
         return Content(scalars: scalars, glyphs: out)
     }

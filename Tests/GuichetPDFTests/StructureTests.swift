@@ -87,6 +87,16 @@ import Testing
         #expect(words.joined(separator: " ").contains(":\u{202F}oui"))
     }
 
+    @Test func arabicComesWholeInLogicalOrderWithBaseLetters() throws {
+        // Four lines of "انواع الخطوط العربية" (Arabic font types) set right to left, stored as
+        // presentation forms. All four lines come back, words in reading order, as plain letters.
+        let doc = try PDFReader.read(url: Corpus.url("pdfjs__ArabicCIDTrueType.pdf"))
+        let all = doc.blocks.map(Corpus.text(of:)).joined(separator: "\n")
+        #expect(all.components(separatedBy: "انواع الخطوط العربية").count - 1 == 4, "\(all)")
+        #expect(!all.unicodeScalars.contains { PageLayout.isPresentationForm($0) })
+        #expect(!all.unicodeScalars.contains { (0x202A...0x202E).contains($0.value) })
+    }
+
     @Test func runningHeadersAndFootersAreRemoved() throws {
         let url = Corpus.url("albert__JO-2023-06-21_decision-DINUM.pdf")
         let analysis = try PDFReader.analyze(url: url, options: PDFReaderOptions())
