@@ -76,21 +76,22 @@ public enum PDFReader {
         var emptyPages = 0
         var totalChars = 0
         var rawWords = Set<String>()  // normalised once per distinct word, after the loop
-        for p in 0..<doc.pageCount {
-            guard let page = doc.page(p) else { segments.append([]); heights.append(1); emptyPages += 1; continue }
-            let content = page.content()
-            let glyphs = content.glyphs
+        let pageCount = doc.pageCount
+        let prefetcher = PagePrefetcher(document: doc)
+        defer { prefetcher.finish() }
+        for _ in 0..<pageCount {
+            guard let page = prefetcher.next() else { segments.append([]); heights.append(1); emptyPages += 1; continue }
+            let glyphs = page.content.glyphs
             let words = PageLayout.words(from: glyphs)
             let chars = words.reduce(0) { $0 + $1.length }
             totalChars += chars
             if chars < 10 { emptyPages += 1 }
             for w in words { rawWords.insert(w.text) }
-            let size = page.size
-            let gutters = PageLayout.gutters(words: words, pageWidth: size.width)
+            let gutters = PageLayout.gutters(words: words, pageWidth: page.width)
             segments.append(PageLayout.segments(words: words, gutters: gutters))
-            heights.append(size.height)
+            heights.append(page.height)
         }
-        let pageCount = doc.pageCount
+        prefetcher.finish()  // the document is this thread's again (title below)
         // A scan has images and no (or almost no) text: say it needs OCR instead of returning nothing.
         if totalChars == 0 || (Double(emptyPages) >= 0.9 * Double(pageCount) && totalChars < 20 * pageCount) {
             throw PDFError(.noTextLayer, message: "no text layer (\(totalChars) characters on \(pageCount) pages)",
