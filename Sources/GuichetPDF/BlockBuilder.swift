@@ -37,7 +37,10 @@ struct BlockBuilder {
 
     /// The list marker at the start of `text`, and whether it is ordered.
     static func listMarker(_ text: String) -> (marker: String, ordered: Bool)? {
-        guard let tok = text.split(separator: " ", maxSplits: 1).first.map(String.init) else { return nil }
+        // First space-separated token (what `split(separator: " ").first` gives, without the array).
+        let rest = text.drop { $0 == " " }
+        guard !rest.isEmpty else { return nil }
+        let tok = String(rest.prefix { $0 != " " })
         // `text.count > tok.count + 1` without counting the characters of a whole line.
         let hasMore = !text.dropFirst(tok.count + 1).isEmpty
         if bullets.contains(tok), hasMore { return (tok, false) }
@@ -53,11 +56,23 @@ struct BlockBuilder {
 
     static func isHeading(_ l: Line, body: Double) -> Bool {
         let t = l.text
-        guard t.count >= 2, t.count <= 160, t.contains(where: \.isLetter), !l.mono else { return false }
+        guard !l.mono else { return false }
+        let count = t.count
+        guard count >= 2, count <= 160, hasLetter(t) else { return false }
         if t.hasSuffix(",") || t.hasSuffix(";") { return false }
         if l.size >= body * 1.15 + 0.3 { return true }
-        return l.bold && l.size >= body * 0.95 && t.count <= 120 && !t.hasSuffix(".") && !t.hasSuffix("。")
+        return l.bold && l.size >= body * 0.95 && count <= 120 && !t.hasSuffix(".") && !t.hasSuffix("。")
             && l.segments.count <= 2
+    }
+
+    /// `t.contains(where: \.isLetter)`, answered from the bytes when an ASCII letter is there.
+    static func hasLetter(_ t: String) -> Bool {
+        var nonASCII = false
+        for b in t.utf8 {
+            if (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) { return true }
+            if b >= 0x80 { nonASCII = true }
+        }
+        return nonASCII && t.contains(where: \.isLetter)
     }
 
     /// ``isHeading`` plus layout: a body-size bold line that fills its column is a bold

@@ -34,7 +34,9 @@ struct Segment {
     var row: Int
     var column = 0  // -1: crosses a column gutter
     private(set) var x1 = 0.0, x2 = 0.0, y1 = 0.0, y2 = 0.0
-    private(set) var text = ""
+    /// Built on demand: lines join their words directly, and only table cells and header/footer
+    /// candidates need a segment's own text.
+    var text: String { words.count == 1 ? words[0].text : words.map(\.text).joined(separator: " ") }
 
     init(words: [Word], row: Int, column: Int = 0) {
         self.words = words
@@ -44,13 +46,12 @@ struct Segment {
     }
 
     private mutating func update() {
-        guard let f = words.first else { x1 = 0; x2 = 0; y1 = 0; y2 = 0; text = ""; return }
+        guard let f = words.first else { x1 = 0; x2 = 0; y1 = 0; y2 = 0; return }
         var a = f.x1, b = f.x2, c = f.y1, d = f.y2
         for w in words.dropFirst() {
             a = min(a, w.x1); b = max(b, w.x2); c = min(c, w.y1); d = max(d, w.y2)
         }
         x1 = a; x2 = b; y1 = c; y2 = d
-        text = words.count == 1 ? f.text : words.map(\.text).joined(separator: " ")
     }
 }
 
@@ -88,7 +89,17 @@ struct Line {
             a = min(a, s.x1); b = max(b, s.x2); c = min(c, s.y1); d = max(d, s.y2)
         }
         x1 = a; x2 = b; y1 = c; y2 = d
-        text = segments.count == 1 ? f.text : segments.map(\.text).joined(separator: " ")
+        // The segments' texts joined by spaces, built in one go from the words.
+        var t = ""
+        var first = true
+        for s in segments {
+            for w in s.words {
+                if !first { t.append(" ") }
+                t.append(w.text)
+                first = false
+            }
+        }
+        text = t
         var tally = SizeTally()
         var all = 0, boldChars = 0, monoChars = 0, words = 0, rtlWords = 0
         for s in segments {

@@ -127,8 +127,9 @@ enum PageLayout {
         let body = dominant(words.map { ($0.size, $0.length) }) ?? 0
         // Only body-size prose counts: figure labels, titles and code may cross a real gutter.
         let prose = words.filter { abs($0.size - body) <= 0.6 && !$0.mono }
-        guard prose.count > 40, let left = prose.map(\.x1).min(), let right = prose.map(\.x2).max(),
-              let top = prose.map(\.y1).min(), let bottom = prose.map(\.y2).max() else { return [] }
+        guard prose.count > 40 else { return [] }
+        var left = Double.infinity, right = -Double.infinity, top = Double.infinity, bottom = -Double.infinity
+        for w in prose { left = min(left, w.x1); right = max(right, w.x2); top = min(top, w.y1); bottom = max(bottom, w.y2) }
         let width = right - left
         guard width > 100 else { return [] }
         var rowMap: [Int: [Word]] = [:]
