@@ -148,6 +148,32 @@ struct BlockBuilder {
         return mergeInterruptedParagraphs(blocks, smallPrint: smallPrint)
     }
 
+    /// A table cut by a page break comes out as two tables on consecutive pages with nothing
+    /// between them (running headers and footers are gone by now): one table, whose header row,
+    /// when the next page repeats it, is kept once. A next part with a header row of its own that
+    /// differs is a new table. Returns the blocks and the header rows dropped as repeats.
+    static func mergeTablesAcrossPages(_ input: [StructuredDocument.Block]) -> (blocks: [StructuredDocument.Block], repeatedHeaders: [String]) {
+        var out: [StructuredDocument.Block] = []
+        var repeated: [String] = []
+        var endPage: Int? = nil  // last page of `out.last` when it is a table
+        for block in input {
+            guard case let .table(rows, header, page?) = block else { out.append(block); endPage = nil; continue }
+            guard case let .table(prevRows, prevHeader, prevPage)? = out.last, let end = endPage, page == end + 1,
+                  let width = rows.first?.count, width == prevRows.first?.count else {
+                out.append(block); endPage = page; continue
+            }
+            var more = rows
+            if prevHeader, header, rows.first == prevRows.first {
+                repeated.append(more.removeFirst().joined(separator: " "))  // the header row repeated on the new page
+            } else if header {
+                out.append(block); endPage = page; continue
+            }
+            out[out.count - 1] = .table(rows: prevRows + more, header: prevHeader, page: prevPage)
+            endPage = page
+        }
+        return (out, repeated)
+    }
+
     /// A sentence cut at the bottom of a column often resumes after a figure, caption or footnote
     /// placed at the top of the next column: rejoin it with the first following paragraph that
     /// starts in lowercase, looking up to 25 blocks ahead (figure labels are many small blocks) and never across a heading

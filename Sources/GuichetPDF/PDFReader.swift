@@ -9,7 +9,8 @@ public enum PDFReader {
     /// Result of the analysis, with what was dropped (for diagnostics and tests).
     struct Analysis {
         var document: StructuredDocument
-        /// Texts removed as running headers, footers or page numbers.
+        /// Texts removed as running headers, footers or page numbers, and table header rows
+        /// repeated on the page where a table goes on.
         var removedRunningText: [String]
     }
 
@@ -105,13 +106,13 @@ public enum PDFReader {
         var vocabulary = Set<String>(minimumCapacity: rawWords.count)
         for w in rawWords { vocabulary.insert(Dehyphenator.normalise(w)) }
         let joiner = Dehyphenator(vocabulary: vocabulary)
-        let blocks = BlockBuilder(lines: lines, joiner: joiner).build(lines)
+        let (blocks, repeatedHeaders) = BlockBuilder.mergeTablesAcrossPages(BlockBuilder(lines: lines, joiner: joiner).build(lines))
         var title = doc.title
         if title == nil, case let .heading(_, text, _)? = blocks.first(where: { if case .heading = $0 { return true }; return false }) {
             title = text
         }
         let document = StructuredDocument(title: title, language: guessLanguage(lines), blocks: blocks)
-        return Analysis(document: document, removedRunningText: removed)
+        return Analysis(document: document, removedRunningText: removed + repeatedHeaders)
     }
 
     /// "•<tab>text" and "2.5<tab>Title" are one line, not two table cells.

@@ -58,6 +58,24 @@ import Testing
         })
     }
 
+    @Test func tablesCutByAPageBreakAreOneTable() throws {
+        let doc = try Self.ficoba.get()
+        let tables = doc.blocks.compactMap { b -> (rows: [[String]], page: Int?)? in
+            if case let .table(rows, _, page) = b { return (rows, page) }; return nil
+        }
+        // The account fields table starts on page 16 ("iban" …) and goes on at the top of page 17
+        // ("caracteristique" …) under a repeated header row: one table, the header once.
+        let account = try #require(tables.first { $0.rows.contains { $0.first == "iban" } })
+        #expect(account.page == 16)
+        #expect(account.rows.contains { $0.first == "codeDevise" })
+        #expect(account.rows.filter { $0.first == "Libellé" }.count == 1)
+        // No table of the spec repeats its header row inside.
+        #expect(!tables.contains { t in t.rows.dropFirst().contains { $0 == t.rows[0] } && t.rows[0].first == "Libellé" })
+        // Two-column code lists running over several pages (currencies, pages 101–106) are one table.
+        let currencies = try #require(tables.first { $0.rows.contains { $0.first == "CAD" } })
+        #expect(currencies.rows.contains { $0.first == "YER" })
+    }
+
     @Test func lineEndHyphenationIsUndone() throws {
         // Source: page 20 of the spec breaks "er-" / "reurs" at a line end.
         let layout = try Corpus.pdftotext(Corpus.url("apigouv__ProtocoleTechniqueFicoba3-v8.pdf"), layout: true)
