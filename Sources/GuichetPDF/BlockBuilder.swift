@@ -40,6 +40,11 @@ struct BlockBuilder {
         // First space-separated token (what `split(separator: " ").first` gives, without the array).
         let rest = text.drop { $0 == " " }
         guard !rest.isEmpty else { return nil }
+        // Every marker is at most 5 bytes long (a bullet, "12.", "a)", "iv.") unless it starts with
+        // a bullet glued to the text: reject longer first tokens from their bytes.
+        var tokenBytes = 0
+        for b in rest.utf8 { if b == 0x20 { break }; tokenBytes += 1; if tokenBytes > 5 { break } }
+        if tokenBytes > 5, let f = rest.unicodeScalars.first, !"•▪◦●■➢►".unicodeScalars.contains(f) { return nil }
         let tok = String(rest.prefix { $0 != " " })
         // `text.count > tok.count + 1` without counting the characters of a whole line.
         let hasMore = !text.dropFirst(tok.count + 1).isEmpty
@@ -57,7 +62,7 @@ struct BlockBuilder {
     static func isHeading(_ l: Line, body: Double) -> Bool {
         let t = l.text
         guard !l.mono else { return false }
-        let count = t.count
+        let count = l.length
         guard count >= 2, count <= 160, hasLetter(t) else { return false }
         if t.hasSuffix(",") || t.hasSuffix(";") { return false }
         if l.size >= body * 1.15 + 0.3 { return true }
@@ -189,7 +194,7 @@ struct BlockBuilder {
         var small = input.indices.map { smallPrint.contains($0) }
         var i = 0
         while i < blocks.count {
-            guard case let .paragraph(text, page) = blocks[i], text.count >= 40,
+            guard case let .paragraph(text, page) = blocks[i], hasAtLeast(text, 40),
                   let last = text.last, !".!?:;»)".contains(last) else { i += 1; continue }
             var k = i + 1
             while k < blocks.count, k <= i + 25 {
@@ -197,13 +202,13 @@ struct BlockBuilder {
                 if case .listItem = blocks[k] { break }
                 if case let .paragraph(next, _) = blocks[k] {
                     // Figure labels ("loop cold/blacklisted") are short: only prose may continue.
-                    if let f = next.first, f.isLowercase, k > i + 1, next.count >= 40, next.split(separator: " ").count >= 6 {
+                    if let f = next.first, f.isLowercase, k > i + 1, hasAtLeast(next, 40), next.split(separator: " ").count >= 6 {
                         if small[k] { k += 1; continue }
                         blocks[i] = .paragraph(text: joiner.join(text, next), page: page)
                         blocks.remove(at: k)
                         small.remove(at: k)
                     }
-                    if next.first?.isLowercase ?? false, next.count >= 40 { break }
+                    if next.first?.isLowercase ?? false, hasAtLeast(next, 40) { break }
                 }
                 k += 1
             }
@@ -284,4 +289,11 @@ func utf8Contains(_ haystack: String, _ needle: String) -> Bool {
             return false
         }
     }
+}
+
+/// `s.count >= n`, walking at most n characters (paragraphs can be long).
+func hasAtLeast(_ s: String, _ n: Int) -> Bool {
+    guard n > 0 else { return true }
+    if s.utf8.count < n { return false }  // never fewer bytes than characters
+    return !s.dropFirst(n - 1).isEmpty
 }

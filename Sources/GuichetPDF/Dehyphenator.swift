@@ -19,7 +19,7 @@ struct Dehyphenator {
     func join(_ a: String, _ b: String) -> String {
         guard let last = a.last else { return b }
         guard !b.isEmpty else { return a }
-        guard Dehyphenator.isHyphen(last), a.count >= 2 else { return a + " " + b }
+        guard Dehyphenator.isHyphen(last), !a.dropFirst().isEmpty else { return a + " " + b }  // a.count >= 2
         let before = String(a.dropLast())
         if last == "\u{00AD}" { return before + b }  // soft hyphen: always a line-break artefact
         let head = String(before.split(whereSeparator: { $0 == " " || $0 == "\u{00A0}" }).last ?? "")

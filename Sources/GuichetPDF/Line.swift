@@ -12,14 +12,15 @@ struct Word {
     /// `text.count` (characters), counted once: every weighted vote below uses it.
     var length: Int
 
-    init(text: String, x1: Double, y1: Double, x2: Double, y2: Double, size: Double, bold: Bool, mono: Bool, rtl: Bool) {
+    init(text: String, x1: Double, y1: Double, x2: Double, y2: Double, size: Double, bold: Bool, mono: Bool, rtl: Bool,
+         length: Int? = nil) {
         self.text = text
         self.x1 = x1; self.y1 = y1; self.x2 = x2; self.y2 = y2
         self.size = size
         self.bold = bold
         self.mono = mono
         self.rtl = rtl
-        length = text.count
+        self.length = length ?? text.count
     }
 
     var midY: Double { (y1 + y2) / 2 }
@@ -63,6 +64,8 @@ struct Line {
     var column: Int
     private(set) var x1 = 0.0, x2 = 0.0, y1 = 0.0, y2 = 0.0
     private(set) var text = ""
+    /// Characters in ``text``: the words' lengths plus the spaces between them.
+    private(set) var length = 0
     /// Font size covering most characters (superscripts and bullets do not count).
     private(set) var size = 0.0
     private(set) var bold = false
@@ -81,7 +84,7 @@ struct Line {
 
     private mutating func update() {
         guard let f = segments.first else {
-            x1 = 0; x2 = 0; y1 = 0; y2 = 0; text = ""; size = 0; bold = false; mono = false; mostlyRTL = false
+            x1 = 0; x2 = 0; y1 = 0; y2 = 0; text = ""; length = 0; size = 0; bold = false; mono = false; mostlyRTL = false
             return
         }
         var a = f.x1, b = f.x2, c = f.y1, d = f.y2
@@ -100,6 +103,7 @@ struct Line {
             }
         }
         text = t
+        length = 0
         var tally = SizeTally()
         var all = 0, boldChars = 0, monoChars = 0, words = 0, rtlWords = 0
         for s in segments {
@@ -112,6 +116,7 @@ struct Line {
                 if w.rtl { rtlWords += 1 }
             }
         }
+        length = all + max(0, words - 1)
         size = tally.dominant ?? 0
         bold = all > 0 && Double(boldChars) / Double(all) > 0.6
         mono = all > 0 && Double(monoChars) / Double(all) > 0.6
@@ -134,9 +139,14 @@ struct SizeTally {
     private var singleCount = 0
     private var many: [Double: Int]? = nil
 
+    private var lastValue = Double.nan
+
     mutating func add(_ value: Double, _ count: Int) {
+        // Most votes repeat the previous value: skip the rounding then.
+        if many == nil, value == lastValue { singleCount += count; return }
         let key = (value * 2).rounded() / 2
         if many == nil {
+            lastValue = value
             if single == nil || single == key { single = key; singleCount += count; return }
             many = [single!: singleCount]
         }

@@ -41,19 +41,23 @@ enum PageLayout {
     static func words(from glyphs: [Glyph]) -> [Word] {
         var out: [Word] = []
         out.reserveCapacity(glyphs.count / 4)
-        var text = ""
+        var bytes: [UInt8] = []  // UTF-8 of the current word
+        bytes.reserveCapacity(64)
         var n = 0, boldCount = 0, monoCount = 0
         var x1 = 0.0, y1 = 0.0, x2 = 0.0, y2 = 0.0
         var sizes = SizeTally()
-        var rtl = false
+        var rtl = false, presentationForms = false
         var p = glyphs.first  // previous glyph of the current word (valid when n > 0)
-        var presentationForms = false
         func flush() {
             guard n > 0 else { return }
-            if presentationForms { text = baseLetters(text); presentationForms = false }
+            var text = String(decoding: bytes, as: UTF8.self)
+            if presentationForms { text = baseLetters(text) }
+            // Pure ASCII without controls: one character per byte, no need to count graphemes.
+            let length = !presentationForms && bytes.count == n ? n : text.count  // as many bytes as scalars: ASCII
             out.append(Word(text: text, x1: x1, y1: y1, x2: x2, y2: y2, size: sizes.dominant ?? 0,
-                            bold: boldCount * 2 > n, mono: monoCount * 2 > n, rtl: rtl))
-            text = ""; n = 0; boldCount = 0; monoCount = 0; sizes = SizeTally(); rtl = false
+                            bold: boldCount * 2 > n, mono: monoCount * 2 > n, rtl: rtl, length: length))
+            bytes.removeAll(keepingCapacity: true)
+            n = 0; boldCount = 0; monoCount = 0; sizes = SizeTally(); rtl = false; presentationForms = false
         }
         for g in glyphs {
             if isBidiControl(g.scalar) { continue }
@@ -76,8 +80,13 @@ enum PageLayout {
             } else {
                 x1 = min(x1, g.x1); y1 = min(y1, g.y1); x2 = max(x2, g.x2); y2 = max(y2, g.y2)
             }
-            text.unicodeScalars.append(g.scalar)
-            if isPresentationForm(g.scalar) { presentationForms = true }
+            let v = g.scalar.value
+            if v < 0x80 {
+                bytes.append(UInt8(v))
+            } else {
+                UTF8.encode(g.scalar) { bytes.append($0) }
+                if isPresentationForm(g.scalar) { presentationForms = true }
+            }
             sizes.add(g.size, 1)
             if g.bold { boldCount += 1 }
             if g.mono { monoCount += 1 }
@@ -126,13 +135,16 @@ enum PageLayout {
     static func gutters(words: [Word], pageWidth: Double) -> [Gutter] {
         let body = dominant(words.map { ($0.size, $0.length) }) ?? 0
         // Only body-size prose counts: figure labels, titles and code may cross a real gutter.
-        let prose = words.filter { abs($0.size - body) <= 0.6 && !$0.mono }
+        // Plain boxes (no text): the search below copies them around a lot.
+        let prose = words.compactMap { w -> Box? in
+            abs(w.size - body) <= 0.6 && !w.mono ? Box(x1: w.x1, x2: w.x2, y1: w.y1, y2: w.y2, size: w.size, length: w.length) : nil
+        }
         guard prose.count > 40 else { return [] }
         var left = Double.infinity, right = -Double.infinity, top = Double.infinity, bottom = -Double.infinity
         for w in prose { left = min(left, w.x1); right = max(right, w.x2); top = min(top, w.y1); bottom = max(bottom, w.y2) }
         let width = right - left
         guard width > 100 else { return [] }
-        var rowMap: [Int: [Word]] = [:]
+        var rowMap: [Int: [Box]] = [:]
         // Horizontal slices about a line high: the two columns need not share baselines.
         let slice = max(body * 1.3, 4)
         for w in prose { rowMap[Int(w.midY / slice), default: []].append(w) }
@@ -211,7 +223,15 @@ enum PageLayout {
 
     /// A real column layout has wide columns that each hold a fair share of prose lines; a table
     /// also has empty vertical bands but its "columns" are narrow or hold one or two words per row.
-    private static func valid(gutters: [ClosedRange<Double>], words: [Word], left: Double, right: Double) -> Bool {
+    /// What the gutter search needs of a word.
+    private struct Box {
+        var x1: Double, x2: Double, y1: Double, y2: Double
+        var size: Double
+        var length: Int
+        var midY: Double { (y1 + y2) / 2 }
+    }
+
+    private static func valid(gutters: [ClosedRange<Double>], words: [Box], left: Double, right: Double) -> Bool {
         let edges = [left] + gutters.flatMap { [$0.lowerBound, $0.upperBound] } + [right]
         let total = words.reduce(0) { $0 + $1.length }
         for k in 0...gutters.count {
@@ -221,7 +241,7 @@ enum PageLayout {
             let chars = inside.reduce(0) { $0 + $1.length }
             if Double(chars) < 0.15 * Double(total) { return false }
             // Prose columns are filled by their lines; table cells leave most of the width empty.
-            var rows: [Int: [Word]] = [:]
+            var rows: [Int: [Box]] = [:]
             for w in inside { rows[Int(w.midY / 4), default: []].append(w) }
             guard !rows.isEmpty else { return false }
             let fills = rows.values.map { ws -> Double in
@@ -301,19 +321,25 @@ enum PageLayout {
     /// Reading order: full-width lines cut the page into bands; inside a band, column 1 is read
     /// top to bottom, then column 2, and so on.
     static func lines(segments: [Segment], page: Int) -> [Line] {
-        var byRow: [Int: [Segment]] = [:]
-        for s in segments { byRow[s.row, default: []].append(s) }
         var lines: [Line] = []
-        for (_, segs) in byRow {
+        // Segments of one row are consecutive (``segments(words:gutters:)`` emits them row by row).
+        var i = 0
+        while i < segments.count {
+            var j = i + 1
+            while j < segments.count && segments[j].row == segments[i].row { j += 1 }
+            let segs = segments[i..<j]
+            i = j
             if segs.contains(where: { $0.column == -1 }) {
                 lines.append(Line(segments: segs.sorted { $0.x1 < $1.x1 }, page: page, column: -1))
                 continue
             }
-            var byCol: [Int: [Segment]] = [:]
-            for s in segs { byCol[s.column, default: []].append(s) }
-            for (c, ss) in byCol { lines.append(Line(segments: ss.sorted { $0.x1 < $1.x1 }, page: page, column: c)) }
+            for c in Set(segs.map(\.column)).sorted() {
+                lines.append(Line(segments: segs.filter { $0.column == c }.sorted { $0.x1 < $1.x1 }, page: page, column: c))
+            }
         }
-        lines.sort { $0.y1 < $1.y1 || ($0.y1 == $1.y1 && $0.x1 < $1.x1) }
+        // Sorted through indices: a line is a large value, moving it around costs.
+        let order = lines.indices.sorted { lines[$0].y1 < lines[$1].y1 || (lines[$0].y1 == lines[$1].y1 && lines[$0].x1 < lines[$1].x1) }
+        lines = order.map { lines[$0] }
         for i in lines.indices where lines[i].mostlyRTL {
             lines[i].segments.reverse()
         }
