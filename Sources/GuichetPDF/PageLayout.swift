@@ -144,11 +144,17 @@ enum PageLayout {
         for w in prose { left = min(left, w.x1); right = max(right, w.x2); top = min(top, w.y1); bottom = max(bottom, w.y2) }
         let width = right - left
         guard width > 100 else { return [] }
-        var rowMap: [Int: [Box]] = [:]
-        // Horizontal slices about a line high: the two columns need not share baselines.
+        // Horizontal slices about a line high: the two columns need not share baselines. Rows are
+        // runs of the boxes ordered by slice (page order kept inside a slice), not arrays of their own.
         let slice = max(body * 1.3, 4)
-        for w in prose { rowMap[Int(w.midY / slice), default: []].append(w) }
-        let rows = rowMap.sorted { $0.key < $1.key }.map(\.value)
+        let keys = prose.map { Int($0.midY / slice) }
+        let order = prose.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        var rows: [ArraySlice<Box>] = []
+        let bySlice = order.map { prose[$0] }
+        var start = 0
+        for k in 1...order.count where k == order.count || keys[order[k]] != keys[order[k - 1]] {
+            rows.append(bySlice[start..<k]); start = k
+        }
         let rowY = rows.map { $0.map(\.midY).reduce(0, +) / Double($0.count) }
         let bins = Int(width / 2) + 1
         // covered[r * bins + b]: a word of row r touches bin b. Filled word by word (only the bins
@@ -262,17 +268,19 @@ enum PageLayout {
     static func segments(words: [Word], gutters allGutters: [Gutter]) -> [Segment] {
         let body = dominant(words.map { ($0.size, $0.length) }) ?? 0
         let sorted = words.sorted { $0.midY < $1.midY }
-        var rows: [[Word]] = []
+        // Rows are runs of `sorted`: a word joins the last row or starts a new one.
+        var rows: [ArraySlice<Word>] = []
         var refMid = 0.0, refBottom = 0.0, refH = 0.0
-        for w in sorted {
-            if !rows.isEmpty {
+        var start = 0
+        for (i, w) in sorted.enumerated() {
+            if i > 0 {
                 let tol = min(w.height, refH)
-                if abs(w.midY - refMid) <= 0.35 * tol || abs(w.y2 - refBottom) <= 0.2 * tol {
-                    rows[rows.count - 1].append(w); continue
-                }
+                if abs(w.midY - refMid) <= 0.35 * tol || abs(w.y2 - refBottom) <= 0.2 * tol { continue }
+                rows.append(sorted[start..<i]); start = i
             }
-            rows.append([w]); refMid = w.midY; refBottom = w.y2; refH = w.height
+            refMid = w.midY; refBottom = w.y2; refH = w.height
         }
+        if !sorted.isEmpty { rows.append(sorted[start...]) }
         var out: [Segment] = []
         for (r, row) in rows.enumerated() {
             let first = out.count
