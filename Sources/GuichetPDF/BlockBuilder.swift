@@ -82,13 +82,15 @@ struct BlockBuilder {
 
     /// ``isHeading`` plus layout: a body-size bold line that fills its column is a bold
     /// paragraph, not a title. Lines that read as prose are not titles whatever their size:
-    /// a sentence (ends with "。", "！", "？", or with "." after eight words or more) or a list of
-    /// names (three commas or more, as in author lines).
+    /// a sentence (ends with "。", "！", "？", with "." after eight words or more, or with ":"
+    /// after eight, which introduces what follows) or a list of names (three commas or more, as
+    /// in author lines).
     func heading(_ l: Line) -> Bool {
         guard BlockBuilder.isHeading(l, body: bodySize) else { return false }
         let t = l.text
         if let last = t.last, "。！？".contains(last) { return false }
         if t.hasSuffix(".") && t.split(separator: " ").count >= 8 { return false }
+        if t.hasSuffix(":") && t.split(separator: " ").count >= 8 { return false }  // a lead-in sentence
         if t.reduce(0, { $0 + ($1 == "," ? 1 : 0) }) >= 3 { return false }
         if l.size >= bodySize * 1.15 + 0.3 { return true }
         let right = columnRight[ColumnKey(l)] ?? l.x2
