@@ -19,7 +19,7 @@ struct Dehyphenator {
     func join(_ a: String, _ b: String) -> String {
         guard let last = a.last else { return b }
         guard !b.isEmpty else { return a }
-        guard Dehyphenator.isHyphen(last), a.count >= 2 else { return a + " " + b }
+        guard Dehyphenator.isHyphen(last), !a.dropFirst().isEmpty else { return a + " " + b }  // a.count >= 2
         let before = String(a.dropLast())
         if last == "\u{00AD}" { return before + b }  // soft hyphen: always a line-break artefact
         let head = String(before.split(whereSeparator: { $0 == " " || $0 == "\u{00A0}" }).last ?? "")
@@ -44,6 +44,18 @@ struct Dehyphenator {
 
     /// Lowercase, outer punctuation trimmed (keeps inner hyphens and apostrophes).
     static func normalise(_ word: String) -> String {
+        // ASCII words (most of them in French and English text too) from their bytes: for ASCII,
+        // letters and digits are [A-Za-z0-9] and lowercasing is adding 32 to A-Z.
+        var w = word
+        let fast = w.withUTF8 { buf -> String? in
+            guard buf.allSatisfy({ $0 < 0x80 }) else { return nil }
+            func alnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+            var lo = 0, hi = buf.count
+            while lo < hi && !alnum(buf[lo]) { lo += 1 }
+            while hi > lo && !alnum(buf[hi - 1]) { hi -= 1 }
+            return String(decoding: buf[lo..<hi].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
+        }
+        if let fast { return fast }
         var s = Substring(word.lowercased())
         while let f = s.first, !(f.isLetter || f.isNumber) { s.removeFirst() }
         while let l = s.last, !(l.isLetter || l.isNumber) { s.removeLast() }

@@ -9,7 +9,8 @@ public enum PDFReader {
     /// Result of the analysis, with what was dropped (for diagnostics and tests).
     struct Analysis {
         var document: StructuredDocument
-        /// Texts removed as running headers, footers or page numbers.
+        /// Texts removed as running headers, footers or page numbers, and table header rows
+        /// repeated on the page where a table goes on.
         var removedRunningText: [String]
     }
 
@@ -75,26 +76,23 @@ public enum PDFReader {
         var heights: [Double] = []
         var emptyPages = 0
         var totalChars = 0
-        var vocabulary = Set<String>()
-        for p in 0..<doc.pageCount {
-            guard let page = doc.page(p) else { segments.append([]); heights.append(1); emptyPages += 1; continue }
-            let glyphs = page.glyphs()
-            var words = PageLayout.words(from: glyphs)
-            if glyphs.filter({ PageLayout.isRTL($0.scalar) }).count * 2 > glyphs.filter({ !$0.scalar.properties.isWhitespace }).count {
-                // Poppler's glyph boxes do not line up with its logical text for right-to-left
-                // scripts: trust its text lines instead of the geometry.
-                words = PageLayout.wordsFromText(page.text, size: glyphs.first?.font.size ?? 10)
-            }
-            let chars = words.reduce(0) { $0 + $1.text.count }
+        var rawWords = Set<String>()  // normalised once per distinct word, after the loop
+        let pageCount = doc.pageCount
+        let prefetcher = PagePrefetcher(document: doc)
+        defer { prefetcher.finish() }
+        for _ in 0..<pageCount {
+            guard let page = prefetcher.next() else { segments.append([]); heights.append(1); emptyPages += 1; continue }
+            let glyphs = page.content.glyphs
+            let words = PageLayout.words(from: glyphs)
+            let chars = words.reduce(0) { $0 + $1.length }
             totalChars += chars
             if chars < 10 { emptyPages += 1 }
-            for w in words { vocabulary.insert(Dehyphenator.normalise(w.text)) }
-            let size = page.size
-            let gutters = PageLayout.gutters(words: words, pageWidth: size.width)
+            for w in words { rawWords.insert(w.text) }
+            let gutters = PageLayout.gutters(words: words, pageWidth: page.width)
             segments.append(PageLayout.segments(words: words, gutters: gutters))
-            heights.append(size.height)
+            heights.append(page.height)
         }
-        let pageCount = doc.pageCount
+        prefetcher.finish()  // the document is this thread's again (title below)
         // A scan has images and no (or almost no) text: say it needs OCR instead of returning nothing.
         if totalChars == 0 || (Double(emptyPages) >= 0.9 * Double(pageCount) && totalChars < 20 * pageCount) {
             throw PDFError(.noTextLayer, message: "no text layer (\(totalChars) characters on \(pageCount) pages)",
@@ -105,14 +103,16 @@ public enum PDFReader {
         for (p, segs) in segments.enumerated() {
             lines += PageLayout.lines(segments: segs, page: p + 1).map(mergeLeadingMarker)
         }
+        var vocabulary = Set<String>(minimumCapacity: rawWords.count)
+        for w in rawWords { vocabulary.insert(Dehyphenator.normalise(w)) }
         let joiner = Dehyphenator(vocabulary: vocabulary)
-        let blocks = BlockBuilder(lines: lines, joiner: joiner).build(lines)
+        let (blocks, repeatedHeaders) = BlockBuilder.mergeTablesAcrossPages(BlockBuilder(lines: lines, joiner: joiner).build(lines))
         var title = doc.title
         if title == nil, case let .heading(_, text, _)? = blocks.first(where: { if case .heading = $0 { return true }; return false }) {
             title = text
         }
         let document = StructuredDocument(title: title, language: guessLanguage(lines), blocks: blocks)
-        return Analysis(document: document, removedRunningText: removed)
+        return Analysis(document: document, removedRunningText: removed + repeatedHeaders)
     }
 
     /// "•<tab>text" and "2.5<tab>Title" are one line, not two table cells.

@@ -2,6 +2,7 @@ import Foundation
 
 /// Geometry of one page: glyphs → words → rows → segments, column gutters, reading order.
 enum PageLayout {
+    @inline(__always)
     static func isRTL(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         return (0x0590...0x08FF).contains(v) || (0xFB1D...0xFDFF).contains(v) || (0xFE70...0xFEFF).contains(v)
@@ -9,61 +10,116 @@ enum PageLayout {
 
     /// Non-breaking spaces are part of French typography (« texte », 12 %): they stay inside
     /// words so the text keeps them.
+    @inline(__always)
     static func isBreakingSpace(_ s: Unicode.Scalar) -> Bool {
-        if s == "\u{00A0}" || s == "\u{202F}" || s == "\u{2007}" { return false }
-        return s.properties.isWhitespace || s.value < 0x20
+        let v = s.value
+        if v < 0x80 { return v <= 0x20 }  // controls and space (ASCII whitespace is within)
+        if v == 0x00A0 || v == 0x202F || v == 0x2007 { return false }
+        return isWhitespace(s)
     }
 
+    /// Unicode's White_Space property (a fixed list), without the property lookup that
+    /// `Unicode.Scalar.Properties` makes for every non-ASCII character.
+    @inline(__always)
+    static func isWhitespace(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 { return (0x09...0x0D).contains(v) || v == 0x20 }
+        if v < 0x1680 { return v == 0x85 || v == 0xA0 }
+        return v == 0x1680 || (0x2000...0x200A).contains(v) || v == 0x2028 || v == 0x2029 || v == 0x202F
+            || v == 0x205F || v == 0x3000
+    }
+
+    /// Bidi embedding marks poppler puts around RTL runs are not text and have no real box.
+    @inline(__always)
+    static func isBidiControl(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F
+    }
+
+    /// Glyphs to words in one pass: the word's box, text and font votes are accumulated glyph by
+    /// glyph (no per-word arrays), since this runs on every character of the document.
     static func words(from glyphs: [Glyph]) -> [Word] {
         var out: [Word] = []
-        var cur: [Glyph] = []
+        out.reserveCapacity(glyphs.count / 4)
+        var bytes: [UInt8] = []  // UTF-8 of the current word
+        bytes.reserveCapacity(64)
+        var n = 0, boldCount = 0, monoCount = 0
+        var x1 = 0.0, y1 = 0.0, x2 = 0.0, y2 = 0.0
+        var sizes = SizeTally()
+        var rtl = false, presentationForms = false
+        var p = glyphs.first  // previous glyph of the current word (valid when n > 0)
         func flush() {
-            guard !cur.isEmpty else { return }
-            var text = String.UnicodeScalarView()
-            text.append(contentsOf: cur.map(\.scalar))
-            let sizes = cur.map { ($0.font.size, 1) }
-            out.append(Word(text: String(text), x1: cur.map(\.x1).min()!, y1: cur.map(\.y1).min()!,
-                            x2: cur.map(\.x2).max()!, y2: cur.map(\.y2).max()!,
-                            size: dominant(sizes) ?? 0,
-                            bold: cur.filter(\.font.isBold).count * 2 > cur.count,
-                            mono: cur.filter(\.font.isMonospace).count * 2 > cur.count,
-                            rtl: cur.contains { isRTL($0.scalar) }))
-            cur.removeAll(keepingCapacity: true)
+            guard n > 0 else { return }
+            var text = String(decoding: bytes, as: UTF8.self)
+            if presentationForms { text = baseLetters(text) }
+            // Pure ASCII without controls: one character per byte, no need to count graphemes.
+            let length = !presentationForms && bytes.count == n ? n : text.count  // as many bytes as scalars: ASCII
+            out.append(Word(text: text, x1: x1, y1: y1, x2: x2, y2: y2, size: sizes.dominant ?? 0,
+                            bold: boldCount * 2 > n, mono: monoCount * 2 > n, rtl: rtl, length: length))
+            bytes.removeAll(keepingCapacity: true)
+            n = 0; boldCount = 0; monoCount = 0; sizes = SizeTally(); rtl = false; presentationForms = false
         }
         for g in glyphs {
-            // Bidi embedding marks poppler puts around RTL runs are not text and have no real box.
-            if (0x202A...0x202E).contains(g.scalar.value) || (0x2066...0x2069).contains(g.scalar.value)
-                || g.scalar == "\u{200E}" || g.scalar == "\u{200F}" { continue }
+            if isBidiControl(g.scalar) { continue }
             if isBreakingSpace(g.scalar) { flush(); continue }
-            if let p = cur.last {
+            if g.breakBefore { flush() }
+            let gRTL = isRTL(g.scalar)
+            if n > 0, let p {
                 let h = max(p.y2 - p.y1, g.y2 - g.y1, 1)
-                let em = max(p.font.size, g.font.size, 1)
+                let em = max(p.size, g.size, 1)
                 let jumpY = abs((p.y1 + p.y2) / 2 - (g.y1 + g.y2) / 2) > 0.5 * h
-                let rtl = isRTL(p.scalar) || isRTL(g.scalar)
+                let anyRTL = isRTL(p.scalar) || gRTL
                 // Poppler's boxes for right-to-left runs do not follow the logical character
                 // order, so RTL words are cut only by spaces and line changes.
-                let gap = rtl ? 0 : g.x1 - p.x2
-                let back = !rtl && g.x1 + 0.2 * em < p.x1
+                let gap = anyRTL ? 0 : g.x1 - p.x2
+                let back = !anyRTL && g.x1 + 0.2 * em < p.x1
                 if jumpY || back || gap > 0.35 * em { flush() }
             }
-            cur.append(g)
+            if n == 0 {
+                x1 = g.x1; y1 = g.y1; x2 = g.x2; y2 = g.y2
+            } else {
+                x1 = min(x1, g.x1); y1 = min(y1, g.y1); x2 = max(x2, g.x2); y2 = max(y2, g.y2)
+            }
+            let v = g.scalar.value
+            if v < 0x80 {
+                bytes.append(UInt8(v))
+            } else {
+                UTF8.encode(g.scalar) { bytes.append($0) }
+                if isPresentationForm(g.scalar) { presentationForms = true }
+            }
+            sizes.add(g.size, 1)
+            if g.bold { boldCount += 1 }
+            if g.mono { monoCount += 1 }
+            if gRTL { rtl = true }
+            n += 1
+            p = g
         }
         flush()
         return out
     }
 
-    /// Words laid out on synthetic lines from poppler's own text (one text line per row).
-    static func wordsFromText(_ text: String, size: Double) -> [Word] {
-        var out: [Word] = []
-        for (i, line) in text.split(separator: "\n").enumerated() {
-            let clean = line.unicodeScalars.filter { !(0x202A...0x202E).contains($0.value) && !(0x2066...0x2069).contains($0.value) }
-            let y = Double(i) * size * 1.5
-            for (k, w) in String(String.UnicodeScalarView(clean)).split(separator: " ").enumerated() {
-                let x = Double(k) * size * 0.2 + Double(out.count) * 0.001
-                out.append(Word(text: String(w), x1: x, y1: y, x2: x + 0.1, y2: y + size, size: size, bold: false, mono: false, rtl: false))
+    /// Arabic presentation forms (contextual glyph shapes and ligatures, U+FB50–FDFF and
+    /// U+FE70–FEFC): what many Arabic PDFs carry as text. Rendering chooses these shapes by itself.
+    @inline(__always)
+    static func isPresentationForm(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return (0xFB50...0xFDFF).contains(v) || (0xFE70...0xFEFC).contains(v)
+    }
+
+    /// Presentation forms replaced by the letters they stand for (their compatibility
+    /// decomposition: "ﻧ" → "ن", "ﳋ" → "لخ"), so the text can be searched, edited and translated.
+    /// Other characters are left alone (NFKC on everything would turn French non-breaking spaces
+    /// into spaces).
+    static func baseLetters(_ word: String) -> String {
+        var out = String.UnicodeScalarView()
+        for s in word.unicodeScalars {
+            if isPresentationForm(s) {
+                out.append(contentsOf: String(s).precomposedStringWithCompatibilityMapping.unicodeScalars)
+            } else {
+                out.append(s)
             }
         }
-        return out
+        return String(out)
     }
 
     /// A column gutter: an x-range free of glyphs over a vertical stretch of the page.
@@ -77,20 +133,49 @@ enum PageLayout {
     /// wide tables above or below the columns do not hide the gutter, since only the longest
     /// free run of rows counts.
     static func gutters(words: [Word], pageWidth: Double) -> [Gutter] {
-        let body = dominant(words.map { ($0.size, $0.text.count) }) ?? 0
+        let body = dominant(words.map { ($0.size, $0.length) }) ?? 0
         // Only body-size prose counts: figure labels, titles and code may cross a real gutter.
-        let prose = words.filter { abs($0.size - body) <= 0.6 && !$0.mono }
-        guard prose.count > 40, let left = prose.map(\.x1).min(), let right = prose.map(\.x2).max(),
-              let top = prose.map(\.y1).min(), let bottom = prose.map(\.y2).max() else { return [] }
+        // Plain boxes (no text): the search below copies them around a lot.
+        let prose = words.compactMap { w -> Box? in
+            abs(w.size - body) <= 0.6 && !w.mono ? Box(x1: w.x1, x2: w.x2, y1: w.y1, y2: w.y2, size: w.size, length: w.length) : nil
+        }
+        guard prose.count > 40 else { return [] }
+        var left = Double.infinity, right = -Double.infinity, top = Double.infinity, bottom = -Double.infinity
+        for w in prose { left = min(left, w.x1); right = max(right, w.x2); top = min(top, w.y1); bottom = max(bottom, w.y2) }
         let width = right - left
         guard width > 100 else { return [] }
-        var rowMap: [Int: [Word]] = [:]
-        // Horizontal slices about a line high: the two columns need not share baselines.
+        // Horizontal slices about a line high: the two columns need not share baselines. Rows are
+        // runs of the boxes ordered by slice (page order kept inside a slice), not arrays of their own.
         let slice = max(body * 1.3, 4)
-        for w in prose { rowMap[Int(w.midY / slice), default: []].append(w) }
-        let rows = rowMap.sorted { $0.key < $1.key }.map(\.value)
+        let keys = prose.map { Int($0.midY / slice) }
+        let order = prose.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        var rows: [ArraySlice<Box>] = []
+        let bySlice = order.map { prose[$0] }
+        var start = 0
+        for k in 1...order.count where k == order.count || keys[order[k]] != keys[order[k - 1]] {
+            rows.append(bySlice[start..<k]); start = k
+        }
         let rowY = rows.map { $0.map(\.midY).reduce(0, +) / Double($0.count) }
         let bins = Int(width / 2) + 1
+        // covered[r * bins + b]: a word of row r touches bin b. Filled word by word (only the bins
+        // near each word are tested, with the exact predicate), instead of scanning every row's
+        // words for every bin.
+        var covered = [Bool](repeating: false, count: rows.count * bins)
+        var minX2 = [Double](repeating: .infinity, count: rows.count)
+        var maxX1 = [Double](repeating: -.infinity, count: rows.count)
+        for (r, row) in rows.enumerated() {
+            for w in row {
+                minX2[r] = min(minX2[r], w.x2)
+                maxX1[r] = max(maxX1[r], w.x1)
+                let lo = max(0, binIndex((w.x1 - 3 - left) / 2, bins: bins, .down) - 1)
+                let hi = min(bins - 1, binIndex((w.x2 + 1 - left) / 2, bins: bins, .up) + 1)
+                guard lo <= hi else { continue }
+                for b in lo...hi {
+                    let x = left + Double(b) * 2
+                    if w.x1 - 1 <= x + 2 && w.x2 + 1 >= x { covered[r * bins + b] = true }
+                }
+            }
+        }
         // free[b][r]: bin b is not covered by any word of row r.
         var longest = [(extent: Double, from: Int, to: Int)](repeating: (0, 0, 0), count: bins)
         for b in Int(0.15 * Double(bins))..<Int(0.85 * Double(bins)) {
@@ -99,14 +184,13 @@ enum PageLayout {
             // side only (figure area, short last line) neither supports nor breaks it.
             var runStart: Int? = nil, runEnd = 0
             for r in 0...rows.count {
-                let covered = r == rows.count || rows[r].contains { $0.x1 - 1 <= x + 2 && $0.x2 + 1 >= x }
-                if covered {
+                if r == rows.count || covered[r * bins + b] {
                     if let s = runStart {
                         let extent = rowY[runEnd] - rowY[s]
                         if extent > longest[b].extent { longest[b] = (extent, s, runEnd) }
                     }
                     runStart = nil
-                } else if rows[r].contains(where: { $0.x2 < x }) && rows[r].contains(where: { $0.x1 > x + 2 }) {
+                } else if minX2[r] < x && maxX1[r] > x + 2 {
                     if runStart == nil { runStart = r }
                     runEnd = r
                 }
@@ -137,19 +221,33 @@ enum PageLayout {
         return []
     }
 
+    /// `value` rounded to an index and clamped to -1...bins (never traps on odd coordinates).
+    private static func binIndex(_ value: Double, bins: Int, _ rule: FloatingPointRoundingRule) -> Int {
+        if value.isNaN { return -1 }
+        return Int(min(max(value.rounded(rule), -1), Double(bins)))
+    }
+
     /// A real column layout has wide columns that each hold a fair share of prose lines; a table
     /// also has empty vertical bands but its "columns" are narrow or hold one or two words per row.
-    private static func valid(gutters: [ClosedRange<Double>], words: [Word], left: Double, right: Double) -> Bool {
+    /// What the gutter search needs of a word.
+    private struct Box {
+        var x1: Double, x2: Double, y1: Double, y2: Double
+        var size: Double
+        var length: Int
+        var midY: Double { (y1 + y2) / 2 }
+    }
+
+    private static func valid(gutters: [ClosedRange<Double>], words: [Box], left: Double, right: Double) -> Bool {
         let edges = [left] + gutters.flatMap { [$0.lowerBound, $0.upperBound] } + [right]
-        let total = words.reduce(0) { $0 + $1.text.count }
+        let total = words.reduce(0) { $0 + $1.length }
         for k in 0...gutters.count {
             let a = edges[2 * k], b = edges[2 * k + 1]
             if b - a < 0.2 * (right - left) { return false }
             let inside = words.filter { $0.x1 >= a - 1 && $0.x2 <= b + 1 }
-            let chars = inside.reduce(0) { $0 + $1.text.count }
+            let chars = inside.reduce(0) { $0 + $1.length }
             if Double(chars) < 0.15 * Double(total) { return false }
             // Prose columns are filled by their lines; table cells leave most of the width empty.
-            var rows: [Int: [Word]] = [:]
+            var rows: [Int: [Box]] = [:]
             for w in inside { rows[Int(w.midY / 4), default: []].append(w) }
             guard !rows.isEmpty else { return false }
             let fills = rows.values.map { ws -> Double in
@@ -168,19 +266,21 @@ enum PageLayout {
 
     /// Groups words into rows (same baseline) and cuts rows into segments at wide gaps and gutters.
     static func segments(words: [Word], gutters allGutters: [Gutter]) -> [Segment] {
-        let body = dominant(words.map { ($0.size, $0.text.count) }) ?? 0
+        let body = dominant(words.map { ($0.size, $0.length) }) ?? 0
         let sorted = words.sorted { $0.midY < $1.midY }
-        var rows: [[Word]] = []
+        // Rows are runs of `sorted`: a word joins the last row or starts a new one.
+        var rows: [ArraySlice<Word>] = []
         var refMid = 0.0, refBottom = 0.0, refH = 0.0
-        for w in sorted {
-            if !rows.isEmpty {
+        var start = 0
+        for (i, w) in sorted.enumerated() {
+            if i > 0 {
                 let tol = min(w.height, refH)
-                if abs(w.midY - refMid) <= 0.35 * tol || abs(w.y2 - refBottom) <= 0.2 * tol {
-                    rows[rows.count - 1].append(w); continue
-                }
+                if abs(w.midY - refMid) <= 0.35 * tol || abs(w.y2 - refBottom) <= 0.2 * tol { continue }
+                rows.append(sorted[start..<i]); start = i
             }
-            rows.append([w]); refMid = w.midY; refBottom = w.y2; refH = w.height
+            refMid = w.midY; refBottom = w.y2; refH = w.height
         }
+        if !sorted.isEmpty { rows.append(sorted[start...]) }
         var out: [Segment] = []
         for (r, row) in rows.enumerated() {
             let first = out.count
@@ -209,7 +309,7 @@ enum PageLayout {
             }
         }
         // Right-to-left rows read from the right: reverse word order inside their segments.
-        for i in out.indices where out[i].words.filter(\.rtl).count * 2 > out[i].words.count {
+        for i in out.indices where out[i].words.reduce(0, { $0 + ($1.rtl ? 1 : 0) }) * 2 > out[i].words.count {
             out[i].words.reverse()
         }
         return out
@@ -229,20 +329,26 @@ enum PageLayout {
     /// Reading order: full-width lines cut the page into bands; inside a band, column 1 is read
     /// top to bottom, then column 2, and so on.
     static func lines(segments: [Segment], page: Int) -> [Line] {
-        var byRow: [Int: [Segment]] = [:]
-        for s in segments { byRow[s.row, default: []].append(s) }
         var lines: [Line] = []
-        for (_, segs) in byRow {
+        // Segments of one row are consecutive (``segments(words:gutters:)`` emits them row by row).
+        var i = 0
+        while i < segments.count {
+            var j = i + 1
+            while j < segments.count && segments[j].row == segments[i].row { j += 1 }
+            let segs = segments[i..<j]
+            i = j
             if segs.contains(where: { $0.column == -1 }) {
                 lines.append(Line(segments: segs.sorted { $0.x1 < $1.x1 }, page: page, column: -1))
                 continue
             }
-            var byCol: [Int: [Segment]] = [:]
-            for s in segs { byCol[s.column, default: []].append(s) }
-            for (c, ss) in byCol { lines.append(Line(segments: ss.sorted { $0.x1 < $1.x1 }, page: page, column: c)) }
+            for c in Set(segs.map(\.column)).sorted() {
+                lines.append(Line(segments: segs.filter { $0.column == c }.sorted { $0.x1 < $1.x1 }, page: page, column: c))
+            }
         }
-        lines.sort { $0.y1 < $1.y1 || ($0.y1 == $1.y1 && $0.x1 < $1.x1) }
-        for i in lines.indices where lines[i].words.filter(\.rtl).count * 2 > lines[i].words.count {
+        // Sorted through indices: a line is a large value, moving it around costs.
+        let order = lines.indices.sorted { lines[$0].y1 < lines[$1].y1 || (lines[$0].y1 == lines[$1].y1 && lines[$0].x1 < lines[$1].x1) }
+        lines = order.map { lines[$0] }
+        for i in lines.indices where lines[i].mostlyRTL {
             lines[i].segments.reverse()
         }
         guard lines.contains(where: { $0.column > 0 }) else { return lines }

@@ -10,20 +10,28 @@ enum RunningTextFilter {
     /// Marks the removed segments in place (by dropping them) and returns their texts.
     static func apply(pages: inout [[Segment]], heights: [Double]) -> [String] {
         var pagesWithKey: [String: Set<Int>] = [:]
+        // Band segments of each page with their text and key, worked out once.
+        var band: [[(index: Int, text: String, key: String)]] = []
         for (p, segs) in pages.enumerated() {
-            for s in segs where inBand(s, height: heights[p]) {
-                pagesWithKey[key(s.text), default: []].insert(p)
+            var here: [(index: Int, text: String, key: String)] = []
+            for (i, s) in segs.enumerated() where inBand(s, height: heights[p]) {
+                let text = s.text
+                let k = key(text)
+                here.append((i, text, k))
+                pagesWithKey[k, default: []].insert(p)
             }
+            band.append(here)
         }
         let needed = max(2, Int((Double(pages.count) * 0.5).rounded(.up)))
         var removed: [String] = []
         for p in pages.indices {
-            pages[p].removeAll { s in
-                guard inBand(s, height: heights[p]) else { return false }
-                let drop = isPageNumber(s.text) || (pagesWithKey[key(s.text)]?.count ?? 0) >= needed
-                if drop { removed.append(s.text) }
-                return drop
+            var drop = Set<Int>()
+            for b in band[p] where isPageNumber(b.text) || (pagesWithKey[b.key]?.count ?? 0) >= needed {
+                drop.insert(b.index)
+                removed.append(b.text)
             }
+            guard !drop.isEmpty else { continue }
+            pages[p] = pages[p].enumerated().filter { !drop.contains($0.offset) }.map(\.element)
         }
         return removed
     }

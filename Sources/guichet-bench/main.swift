@@ -149,34 +149,51 @@ func markdown() throws {
 }
 
 // 4. PDF structure rebuilding next to pdftotext, on the corpus's largest PDFs.
+// Runs alternate (ours, pdftotext, ours, …) so that load from other processes hits both alike.
+// Wall time is what the target is about; CPU time (this process / the child) is printed too,
+// since it hardly moves when the machine is shared. GUICHET_BENCH_PDF_RUNS sets the run count.
 func pdf() throws {
     let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/corpus").standardizedFileURL
+    let runs = max(1, Int(ProcessInfo.processInfo.environment["GUICHET_BENCH_PDF_RUNS"] ?? "") ?? 5)
+    func cpuNow() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+    func childrenCPU() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &u)
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+    }
     for name in ["apigouv__ProtocoleTechniqueFicoba3-v8.pdf", "pdfjs__tracemonkey.pdf"] {
         let url = corpus.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: url.path) else { print("pdf: \(name) not found, skipped"); continue }
-        var ours: [Double] = []
+        let pages = try PDFReader.plainText(url: url).count
+        var ours: [Double] = [], oursCPU: [Double] = [], theirs: [Double] = [], theirsCPU: [Double] = []
         var blocks = 0
-        for _ in 0..<3 {
-            let t0 = Date()
+        for _ in 0..<runs {
+            let c0 = cpuNow(), t0 = Date()
             blocks = try PDFReader.read(url: url, options: PDFReaderOptions()).blocks.count
-            ours.append(Date().timeIntervalSince(t0))
-        }
-        var theirs: [Double] = []
-        for _ in 0..<3 {
+            ours.append(Date().timeIntervalSince(t0)); oursCPU.append(cpuNow() - c0)
+
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
             p.arguments = ["-enc", "UTF-8", url.path, "/dev/null"]
-            let t0 = Date()
+            let k0 = childrenCPU(), t1 = Date()
             try p.run()
             p.waitUntilExit()
-            theirs.append(Date().timeIntervalSince(t0))
+            theirs.append(Date().timeIntervalSince(t1)); theirsCPU.append(childrenCPU() - k0)
         }
         let o = percentile(ours, 0.5), t = percentile(theirs, 0.5)
-        print("pdf: \(name): Guichet structure rebuild \(f(o, 3)) s (\(blocks) blocks) vs pdftotext \(f(t, 3)) s → \(f(o / t, 2))× pdftotext's time")
+        let oc = percentile(oursCPU, 0.5), tc = percentile(theirsCPU, 0.5)
+        let n = Double(pages)
+        print("pdf: \(name) (\(pages) pages, \(blocks) blocks), medians of \(runs) alternating runs:")
+        print("  wall: Guichet \(f(o, 3)) s (\(f(n / o, 0)) pages/s) vs pdftotext \(f(t, 3)) s (\(f(n / t, 0)) pages/s) → \(f(o / t, 2))× pdftotext's time, \(f(t / o, 2))× its speed (target ≥ 0.8×)")
+        print("  cpu:  Guichet \(f(oc, 3)) s vs pdftotext \(f(tc, 3)) s → \(f(oc / tc, 2))× pdftotext's time, \(f(tc / oc, 2))× its speed")
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print("  peak memory of this bench process so far: \(usage.ru_maxrss / 1024) MB (target < 100 MB on the 121-page spec)")
     }
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    print("  peak memory of this bench process so far: \(usage.ru_maxrss / 1024) MB")
 }
 
 // 5. SWOT of the 121-page French spec with a fake model answering JSON in 200 ms.

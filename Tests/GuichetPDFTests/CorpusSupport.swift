@@ -38,8 +38,10 @@ enum Corpus {
     }
 
     /// Lowercase, every non letter/digit is a separator (so "peut-être" is two words on both sides).
+    /// Arabic presentation forms count as the letters they stand for: pdftotext prints the
+    /// contextual shapes ("ﺔﻴﺑﺮﻌﻟا"), the reader gives the letters ("العربية"), the same word.
     static func words(_ text: String) -> [String] {
-        let mapped = String(text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : " " })
+        let mapped = String(PageLayout.baseLetters(text).lowercased().map { $0.isLetter || $0.isNumber ? $0 : " " })
         return mapped.split(separator: " ").map(String.init)
     }
 
