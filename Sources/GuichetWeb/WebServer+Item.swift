@@ -8,7 +8,7 @@ extension WebServer {
     func addItemRoutes(_ router: Router<WebContext>) {
         router.get("/items/:id") { request, context in
             guard let job = try await visibleJob(context.parameters.get("id"), context) else { return notFound(context) }
-            let notice = request.uri.queryParameters["done"].map(String.init).flatMap { $0 == "edited" ? "Correction enregistrée." : nil }
+            let notice = request.uri.queryParameters["done"].map(String.init).flatMap(texts.notice)
             return try renderer.render("item", try await itemPage(job, context, notice: notice))
         }
         router.get("/items/:id/source") { _, context in
@@ -62,7 +62,7 @@ extension WebServer {
             ?? (["md", "txt"].contains(job.format) ? (try? layout.stateFile(job.originalPath)).flatMap { try? String(contentsOf: $0, encoding: .utf8) } : nil)
         let findings = FindingsRecord.stored(inJobDir: jobDir).map { f in
             ItemPage.FindingRow(category: f.category, statement: f.statement, citations: f.citations.map { c in
-                ItemPage.Citation(quote: c.quote, verified: c.verified, mark: c.verified ? "✓ vérifiée" : "✗ citation introuvable",
+                ItemPage.Citation(quote: c.quote, verified: c.verified, mark: c.verified ? texts.citationVerified : texts.citationNotFound,
                                   page: c.page, context: c.verified ? sourceText.flatMap { ItemPage.context(of: c.quote, in: $0) } : nil)
             })
         }

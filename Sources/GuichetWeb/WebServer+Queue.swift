@@ -55,22 +55,12 @@ extension WebServer {
             let states = JobState.allCases.map { QueuePage.StateOption(value: $0.rawValue, label: texts.stateLabel($0.rawValue), selected: $0 == state) }
                 + [QueuePage.StateOption(value: "all", label: texts.allPipelines, selected: state == nil)]
             let heading = state.map { texts.stateLabel($0.rawValue) } ?? texts.queue
-            let notice = q["done"].map(String.init).flatMap(Self.noticeText)
+            let notice = q["done"].map(String.init).flatMap(texts.notice)
             return try renderer.render("queue", QueuePage(
                 t: texts, title: heading, heading: heading, user: PageRenderer.user(context), notice: notice,
                 pipelines: visible.map { .init(name: $0, selected: $0 == pipeline) }, states: states, rows: rows, total: total,
                 pageNumber: page, previousURL: page > 1 ? url(page - 1) : nil,
                 nextURL: page * Self.pageSize < total ? url(page + 1) : nil))
-        }
-    }
-
-    /// The confirmation shown after a decision (a fixed list: a parameter never becomes text).
-    static func noticeText(_ key: String) -> String? {
-        switch key {
-        case "approved": return "Résultat approuvé et publié."
-        case "rejected": return "Résultat refusé."
-        case "rerun": return "Document relancé avec votre consigne."
-        default: return nil
         }
     }
 

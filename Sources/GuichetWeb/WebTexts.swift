@@ -59,6 +59,12 @@ public struct WebTexts: Sendable {
     public var back: String
     public var items: String
     public var page: String
+    public var noticeApproved: String
+    public var noticeRejected: String
+    public var noticeRerun: String
+    public var noticeEdited: String
+    public var citationVerified: String
+    public var citationNotFound: String
 
     /// French, the default.
     public static let french = WebTexts(
@@ -84,7 +90,22 @@ public struct WebTexts: Sendable {
         noSideBySide: "Pas de vue passage par passage pour ce document.",
         findings: "Points relevés", quoteInContext: "Citation dans son contexte",
         csrfRefused: "Le formulaire a expiré ; rechargez la page et recommencez.", error: "Erreur",
-        back: "Retour", items: "document(s)", page: "Page")
+        back: "Retour", items: "document(s)", page: "Page",
+        noticeApproved: "Résultat approuvé et publié.", noticeRejected: "Résultat refusé.",
+        noticeRerun: "Document relancé avec votre consigne.", noticeEdited: "Correction enregistrée.",
+        citationVerified: "✓ vérifiée", citationNotFound: "✗ citation introuvable")
+
+    /// The confirmation shown after a decision, from a fixed list: a request parameter picks
+    /// one of these texts and never becomes text itself.
+    public func notice(_ key: String) -> String? {
+        switch key {
+        case "approved": return noticeApproved
+        case "rejected": return noticeRejected
+        case "rerun": return noticeRerun
+        case "edited": return noticeEdited
+        default: return nil
+        }
+    }
 
     /// How a job state reads on the page.
     public func stateLabel(_ raw: String) -> String {

@@ -41,6 +41,12 @@ enum LoggingBootstrap {
     static func once(level: Logger.Level) {
         guard !done else { return }
         done = true
+        // Under systemd, lines carry their syslog priority for the journal; elsewhere they are
+        // the usual timestamped lines.
+        if JournaldLogHandler.journalIsStderr() {
+            LoggingSystem.bootstrap { label in JournaldLogHandler(label: label, level: level) }
+            return
+        }
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = level
