@@ -88,9 +88,9 @@ let package = Package(
         // An in-process fake OpenAI-compatible server for deterministic and fault tests.
         .target(name: "GuichetTestSupport", dependencies: [log]),
 
-        .testTarget(name: "GuichetPDFTests", dependencies: ["GuichetPDF", "GuichetDocumentModel"]),
-        .testTarget(name: "GuichetDOCXTextTests", dependencies: ["GuichetDOCXText", "GuichetDOCX"]),
-        .testTarget(name: "GuichetDOCXRevisionTests", dependencies: ["GuichetDOCXText", "GuichetDOCX"]),
+        .testTarget(name: "GuichetPDFTests", dependencies: ["GuichetPDF", "GuichetDocumentModel", "GuichetTestSupport"]),
+        .testTarget(name: "GuichetDOCXTextTests", dependencies: ["GuichetDOCXText", "GuichetDOCX", "GuichetTestSupport"]),
+        .testTarget(name: "GuichetDOCXRevisionTests", dependencies: ["GuichetDOCXText", "GuichetDOCX", "GuichetTestSupport"]),
         .testTarget(name: "GuichetDOCXTests", dependencies: ["GuichetDOCX", "GuichetDocumentModel"]),
         .testTarget(name: "GuichetStoreTests", dependencies: ["GuichetStore", "GuichetCore"]),
         .testTarget(name: "GuichetConfigTests", dependencies: ["GuichetConfig", "GuichetCore"]),

@@ -1,4 +1,5 @@
 import Foundation
+import GuichetTestSupport
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -8,15 +9,7 @@ import Testing
 let testAuthor = "Relecture Guichet"
 
 enum RevisionCorpus {
-    static let directory: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" {
-            let candidate = dir.appendingPathComponent("shared/corpus")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: "/work/shared/corpus")
-    }()
+    static var directory: URL { GuichetTestSupport.Corpus.directory }
 
     static var docxNames: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".docx") }.sorted()

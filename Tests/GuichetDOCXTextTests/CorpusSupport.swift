@@ -1,4 +1,5 @@
 import Foundation
+import GuichetTestSupport
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -8,15 +9,7 @@ import Testing
 
 /// The shared corpus, found by walking up from this file to a directory holding `shared/corpus`.
 enum Corpus {
-    static let directory: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" {
-            let candidate = dir.appendingPathComponent("shared/corpus")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: "/work/shared/corpus")
-    }()
+    static var directory: URL { GuichetTestSupport.Corpus.directory }
 
     static let docxNames = [
         "docx4j__Docx4j_GettingStarted.docx", "d2p__240-DOP-1013A_Lay_Down_Tubulars.docx",

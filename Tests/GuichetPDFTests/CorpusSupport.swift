@@ -1,4 +1,5 @@
 import Foundation
+import GuichetTestSupport
 import GuichetDocumentModel
 @testable import GuichetPDF
 
@@ -6,15 +7,7 @@ import GuichetDocumentModel
 enum Corpus {
     /// Walks up from this file until a `shared/corpus` directory appears (works from
     /// /work/dev-pdf and from /work/main).
-    static let directory: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" {
-            let candidate = dir.appendingPathComponent("shared/corpus")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        fatalError("shared/corpus not found above \(#filePath)")
-    }()
+    static var directory: URL { GuichetTestSupport.Corpus.directory }
 
     static func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
 

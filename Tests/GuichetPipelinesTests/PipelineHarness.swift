@@ -83,15 +83,7 @@ final class PipelineHarness: @unchecked Sendable {
     }
 
     static func corpus(_ name: String) throws -> Data {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        for _ in 0..<6 {
-            let c = dir.appendingPathComponent("shared/corpus").appendingPathComponent(name)
-            if FileManager.default.fileExists(atPath: c.path) { return try Data(contentsOf: c) }
-            let up = dir.appendingPathComponent("../shared/corpus").appendingPathComponent(name).standardizedFileURL
-            if FileManager.default.fileExists(atPath: up.path) { return try Data(contentsOf: up) }
-            dir.deleteLastPathComponent()
-        }
-        throw GuichetError(.notFound, "corpus file \(name) not found")
+        try Data(contentsOf: Corpus.url(name))
     }
 }
 
