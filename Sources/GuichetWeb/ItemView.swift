@@ -30,6 +30,7 @@ struct ItemPage {
     var completionTokens: Int
     var timeSpent: String
     var decision: String?
+    var failure: String?
     var resultFiles: [ResultFile]
     var flags: [String]
     var corrections: [CorrectionRow]

@@ -75,7 +75,7 @@ extension WebServer {
             id: job.id.rawValue, name: job.sourceName, pipeline: job.pipeline, state: texts.stateLabel(job.state.rawValue),
             received: Self.dateText(job.createdAt), waiting: Self.duration(Date().timeIntervalSince(job.updatedAt)),
             model: job.model ?? "—", promptTokens: job.promptTokens, completionTokens: job.completionTokens,
-            timeSpent: spent > 0 ? Self.duration(Double(spent) / 1000) : "—", decision: decision,
+            timeSpent: spent > 0 ? Self.duration(Double(spent) / 1000) : "—", decision: decision, failure: job.failureReason,
             resultFiles: files.enumerated().map { .init(index: $0.offset, name: $0.element.lastPathComponent) },
             flags: job.flags,
             corrections: Correction.stored(inJobDir: jobDir).map { .init(before: $0.before, after: $0.after, context: $0.context) },

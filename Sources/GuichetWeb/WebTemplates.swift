@@ -65,6 +65,7 @@ enum WebTemplates {
     <dt>{{t.model}}</dt><dd>{{model}}</dd><dt>{{t.tokens}}</dt><dd>{{promptTokens}} / {{completionTokens}}</dd>
     <dt>{{t.timeSpent}}</dt><dd>{{timeSpent}}</dd>
     {{#decision}}<dt>{{t.decided}}</dt><dd>{{decision}}</dd>{{/decision}}
+    {{#failure}}<dt>{{t.error}}</dt><dd class="error">{{failure}}</dd>{{/failure}}
     </dl>
     <p class="downloads"><a href="/items/{{id}}/source">{{t.download}} : {{t.source}}</a>
     {{#resultFiles}} · <a href="/items/{{id}}/result/{{index}}">{{t.download}} : {{name}}</a>{{/resultFiles}}</p>

@@ -204,3 +204,29 @@ struct WebFindingsTests {
         }
     }
 }
+
+@Suite("Web page failed items")
+struct WebFailedItemTests {
+    @Test("A failed item shows why, and offers no decision")
+    func failedItem() async throws {
+        let h = try WebHarness()
+        defer { h.cleanUp() }
+        try await h.addAccount("ana", role: .admin, pipelines: [])
+        let job = try await h.awaitingJob(name: "scan.pdf")
+        try await h.store.transition(job.id, from: [.awaitingReview], to: .approved, audit: nil) { _ in }
+        var failed = Job(pipeline: "translate", sourceName: "image.pdf", sourceRelativePath: "image.pdf", originalPath: "jobs/x/original.pdf", format: "pdf", state: .failed)
+        failed.failureReason = "Ce PDF ne contient que des images : il faut d'abord le passer en reconnaissance de caractères (OCR)."
+        try await h.store.insert(failed, audit: AuditEntry(jobID: failed.id, actor: "guichet", action: .failed))
+        let failedID = failed.id
+        try await h.application().test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("ana")
+            let page = try await b.get("/items/\(failedID)").body
+            #expect(page.contains("reconnaissance de caractères (OCR)"))
+            #expect(!page.contains("/items/\(failedID)/approve"))
+            #expect(try await b.get("/queue?state=failed").body.contains("image.pdf"))
+            // A decided item cannot be decided again from its page either.
+            #expect(!(try await b.get("/items/\(job.id)").body.contains("/approve")))
+        }
+    }
+}
