@@ -50,19 +50,20 @@ public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvert
     /// running (returns false); with new ones the server is stopped and started again with them.
     @discardableResult
     public func reconfigure(settings: GuichetConfiguration.Bundled, modelName: String?) -> Bool {
-        let (changed, child) = lock.withLock { () -> (Bool, Process?) in
-            guard current.settings != settings || current.modelName != modelName else { return (false, nil) }
+        let changed = lock.withLock { () -> Bool in
+            guard current.settings != settings || current.modelName != modelName else { return false }
             current = (settings, modelName)
             restartRequested = true
             ready = false
-            return (true, process)
+            return true
         }
-        guard changed else { return false }
-        logger.notice("bundled model settings changed; restarting the model server")
-        // The run loop sees the server end and starts it again at once with the new settings.
-        if let child, child.isRunning { kill(child.processIdentifier, SIGTERM) }
-        return true
+        // The run loop sees the request within two seconds, stops the server (TERM, then KILL
+        // after 5 s) and starts it again at once with the new settings.
+        if changed { logger.notice("bundled model settings changed; restarting the model server") }
+        return changed
     }
+
+    private var restartIsRequested: Bool { lock.withLock { restartRequested } }
 
     public func waitUntilReady() async throws {
         while !isReady {
@@ -90,7 +91,7 @@ public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvert
                     self.lock.withLock { self.ready = true }
                     self.logger.info("model server ready", metadata: ["guichet.model.pid": "\(p.processIdentifier)", "guichet.model.startup_ms": "\(Int(Date().timeIntervalSince(started) * 1000))"])
                     backoff = 1
-                    while p.isRunning {
+                    while p.isRunning && !self.restartIsRequested {
                         try await Task.sleep(for: .seconds(2))
                     }
                 }
@@ -144,7 +145,7 @@ public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvert
     func waitHealthy(_ p: Process) async throws -> Bool {
         let deadline = Date().addingTimeInterval(settings.startTimeout)
         while Date() < deadline {
-            guard p.isRunning else { return false }
+            guard p.isRunning, !restartIsRequested else { return false }
             if await HTTPProbe().get(url: healthURL, timeout: 2) == 200 { return true }
             try await Task.sleep(for: .milliseconds(300))
         }
