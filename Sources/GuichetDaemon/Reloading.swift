@@ -86,6 +86,28 @@ final class ReloadingServices: Service, CustomStringConvertible, @unchecked Send
             Self.launch(group, serial: serial, in: &tasks, input)
             var next: (daemon: Daemon, group: ServiceGroup)?
             var readAgain = false
+            /// The configuration before the last reload, while the reloaded one is young.
+            var fallback: (Daemon, ContinuousClock.Instant)?
+            /// Puts back anything the stopped generation cut, then runs `g`.
+            func start(_ d: Daemon, _ g: ServiceGroup, note: String? = nil) async {
+                // Jobs cut at the end of the grace period, or files caught mid-intake, are
+                // put back before the next generation starts: nothing waits for a restart.
+                do {
+                    _ = try await Recovery(configuration: d.configuration, layout: d.layout, store: d.store, logger: logger,
+                                           stamp: DOCXApprovalStamp()).run()
+                } catch {
+                    logger.error("recovery between configurations failed; interrupted jobs resume at the next start",
+                                 metadata: ["guichet.error": "\(error)"])
+                }
+                supervisor?.reconfigure(settings: d.configuration.llm.bundled, modelName: d.configuration.llm.model)
+                daemon = d
+                group = g
+                serial += 1
+                currentIntake.set(d.intake)
+                Self.launch(g, serial: serial, in: &tasks, input)
+                notifier.setNote(note)
+                await notifier.ready()
+            }
             loop: for await event in events {
                 switch event {
                 case .hangup:
@@ -109,39 +131,30 @@ final class ReloadingServices: Service, CustomStringConvertible, @unchecked Send
 
                 case .ended(let ended, let error):
                     guard ended == serial else { continue }
-                    guard let upcoming = next, !Task.isShuttingDownGracefully else {
-                        // SIGTERM (the group followed the daemon's graceful shutdown) or a failure.
-                        if let error { throw error }
-                        break loop
-                    }
-                    if let error {
-                        logger.error("a service failed while stopping for the reload", metadata: ["guichet.error": "\(error)"])
-                    }
-                    next = nil
-                    // Jobs cut at the end of the grace period, or files caught mid-intake, are
-                    // put back before the next generation starts: nothing waits for a restart.
-                    do {
-                        _ = try await Recovery(configuration: upcoming.daemon.configuration, layout: upcoming.daemon.layout,
-                                               store: upcoming.daemon.store, logger: logger, stamp: DOCXApprovalStamp()).run()
-                    } catch {
-                        logger.error("recovery between configurations failed; interrupted jobs resume at the next start",
+                    if Task.isShuttingDownGracefully || (next == nil && error == nil) { break loop }  // SIGTERM
+                    if let upcoming = next {
+                        if let error {
+                            logger.error("a service failed while stopping for the reload", metadata: ["guichet.error": "\(error)"])
+                        }
+                        next = nil
+                        let before = daemon
+                        await start(upcoming.daemon, upcoming.group)
+                        fallback = (before, ContinuousClock.now)
+                        logger.notice("configuration reloaded", metadata: [
+                            "guichet.pipelines": "\(daemon.configuration.pipelines.map(\.folder).joined(separator: ","))",
+                            "guichet.llm.model": "\(daemon.configuration.llm.model)",
+                        ])
+                    } else if let error {
+                        // A reloaded configuration that fails as it starts (its web port is
+                        // taken, say) gives way to the one before it rather than ending the daemon.
+                        guard let (before, since) = fallback, ContinuousClock.now - since < .seconds(60),
+                              let again = try? before.makeGeneration(supervisor: supervisor, board: board) else { throw error }
+                        fallback = nil
+                        logger.error("the reloaded configuration failed to start; back to the previous one",
                                      metadata: ["guichet.error": "\(error)"])
+                        await start(before, again, note: "RELOADED CONFIGURATION FAILED TO START (see the log); running with the previous one")
+                        continue
                     }
-                    if let supervisor {
-                        supervisor.reconfigure(settings: upcoming.daemon.configuration.llm.bundled,
-                                               modelName: upcoming.daemon.configuration.llm.model)
-                    }
-                    daemon = upcoming.daemon
-                    group = upcoming.group
-                    serial += 1
-                    currentIntake.set(daemon.intake)
-                    Self.launch(group, serial: serial, in: &tasks, input)
-                    notifier.setNote(nil)
-                    await notifier.ready()
-                    logger.notice("configuration reloaded", metadata: [
-                        "guichet.pipelines": "\(daemon.configuration.pipelines.map(\.folder).joined(separator: ","))",
-                        "guichet.llm.model": "\(daemon.configuration.llm.model)",
-                    ])
                     if readAgain {
                         readAgain = false
                         input.yield(.hangup)

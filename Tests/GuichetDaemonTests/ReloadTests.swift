@@ -1,5 +1,6 @@
 import Foundation
 import GuichetCore
+import GuichetLLM
 import GuichetTestSupport
 import Testing
 
@@ -203,5 +204,38 @@ extension DaemonHarness {
             let log = (try? String(contentsOf: daemonLog, encoding: .utf8)) ?? ""
             return log.components(separatedBy: line).count - 1 >= count
         }
+    }
+}
+
+/// A reloaded configuration that is valid but cannot start (its web port is taken): the
+/// daemon goes back to the previous configuration instead of ending, and says so.
+@Suite(.serialized) struct ReloadFallbackTests {
+    @Test(.timeLimit(.minutes(5)))
+    func aReloadThatCannotStartFallsBackToThePreviousConfiguration() async throws {
+        let server = try FakeOpenAIServer { r in .chat(content: (r.lastUserMessage ?? "").uppercased()) }
+        server.start()
+        defer { server.stop() }
+        let h = try DaemonHarness(toml: DaemonHarness.fakeModelConfig(server))
+        let notify = try NotifySocket(h.root.appendingPathComponent("notify.sock").path)
+        try h.startDaemon(environment: ["NOTIFY_SOCKET": notify.path])
+        defer { h.stopDaemon() }
+        _ = try notify.waitFor("READY=1", timeout: 30)
+        // A port someone else listens on.
+        let busy = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(busy) }
+        var addr = OutageRelay.loopback(DaemonHarness.freePort())
+        let port = Int(UInt16(bigEndian: addr.sin_port))
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(busy, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        #expect(listen(busy, 1) == 0)
+        try h.rewriteConfig(DaemonHarness.fakeModelConfig(server) + "\n[web]\nport = \(port)\nbcrypt_cost = 4\n")
+        try h.hangup()
+        try await h.waitForLog("back to the previous one", count: 1)
+        let ready = try notify.waitFor("FAILED TO START", timeout: 30)
+        #expect(ready.contains("READY=1"))
+        #expect(h.daemon?.isRunning == true)
+        _ = try h.drop("a.md", Data("Bonjour.\n".utf8), folder: "translate")
+        try await h.wait("still processing", timeout: 60) { try await h.jobs(.awaitingReview).count == 1 }
+        #expect(await HTTPProbe().get(url: h.webURL + "/healthz", timeout: 5) == 200, "the web page is back on its old port")
+        #expect(h.stopDaemon() == 0)
     }
 }
