@@ -28,7 +28,8 @@ test: setup
 	GUICHET_BIN="$$($(SWIFT) build --show-bin-path)/guichet" GUICHET_REQUIRE_MODEL=1 GUICHET_REQUIRE_BROWSER=1 $(SWIFT) test --no-parallel
 
 ## The resilience suite in full (CI runs it smaller, inside `make test`): repeated kill -9,
-## a flood of files; prints the figures.
+## a flood of files, model faults (a 60 s outage, 429, 500, hangs, malformed bodies), SIGTERM
+## mid-batch, a full state disk (tmpfs; needs root, skipped otherwise); prints the figures.
 resilience: build
 	$(SWIFT) build --build-tests
 	GUICHET_RESILIENCE_FULL=1 GUICHET_BIN="$$($(SWIFT) build --show-bin-path)/guichet" $(SWIFT) test --no-parallel --filter ResilienceTests 2>&1 | grep -E "resilience/|Test run|✘"

@@ -25,6 +25,14 @@ public struct Daemon: Sendable {
         self.logger = logger
     }
 
+    /// A daemon over a store already open (a configuration reload).
+    init(configuration: GuichetConfiguration, layout: StateLayout, store: SQLiteJobStore, logger: Logger) {
+        self.configuration = configuration
+        self.layout = layout
+        self.store = store
+        self.logger = logger
+    }
+
     public var intake: Intake { Intake(configuration: configuration, layout: layout, store: store, logger: logger) }
     public var reviewDesk: ReviewDesk {
         ReviewDesk(configuration: configuration, layout: layout, store: store, logger: logger, stamp: DOCXApprovalStamp())
@@ -90,38 +98,34 @@ public struct Daemon: Sendable {
     }
 
     /// `guichet run`: takes the daemon lock, recovers from any interruption, then runs the
-    /// model supervisor (bundled backend), the worker and the watcher until SIGTERM/SIGINT.
+    /// model supervisor (bundled backend), the services that read the configuration (web page,
+    /// notifications, worker, watcher) and the systemd notifier until SIGTERM/SIGINT.
     /// Services stop in reverse order: first no new files, then no new jobs, then the model.
-    public func run() async throws {
+    ///
+    /// `reload` reads the configuration again; with it, SIGHUP reloads the configuration
+    /// without dropping jobs (see `ReloadingServices`). Without it, SIGHUP is refused and
+    /// logged, and the daemon keeps running.
+    public func run(reload: (@Sendable () throws -> GuichetConfiguration)? = nil) async throws {
+        // Before anything else: SIGHUP must never end the daemon.
+        HangupSignal.ignoreDefaultAction()
         let lock = try DaemonLock(path: layout.lockPath)
         defer { withExtendedLifetime(lock) {} }
         do {
             _ = try await Recovery(configuration: configuration, layout: layout, store: store, logger: logger, stamp: DOCXApprovalStamp()).run()
-            let client = try makeClient()
             let supervisor = makeSupervisor()
-            var services: [any Service] = []
             var nlog = logger
             nlog[metadataKey: "guichet.component"] = "systemd"
-            // Last in the list, so first to stop: STOPPING=1 goes out as shutdown begins.
-            let intake = self.intake
-            let notifier = SystemdNotifier(store: store, readiness: supervisor, diskPressure: { intake.lowDiskSpace() }, logger: nlog)
+            let intake = LockedValue(self.intake)
+            let notifier = SystemdNotifier(store: store, readiness: supervisor, diskPressure: { intake.get.lowDiskSpace() }, logger: nlog)
             MetricsBackend.bootstrap()
-            let board = HealthBoard()
+            let generations = ReloadingServices(first: self, hangups: HangupSignal.stream(), supervisor: supervisor, notifier: notifier, board: HealthBoard(),
+                                                load: reload, currentIntake: intake)
+            var services: [any Service] = []
+            // First in the list, so last to stop: the model outlives the jobs that use it, and
+            // a reload leaves it running unless its own settings changed.
             if let supervisor { services.append(supervisor) }
-            // Early in the list so it stops late: /healthz and approvals keep answering while
-            // the worker drains.
-            if configuration.web.enabled {
-                let probes = DaemonProbes(configuration: configuration, store: store, board: board, supervisor: supervisor,
-                                          diskPressure: { intake.lowDiskSpace() != nil }, registry: MetricsBackend.registry)
-                services.append(try makeWebServer(probes: probes).makeApplication())
-            }
-            if let notify = try makeNotificationService() { services.append(notify) }
-            services.append(makeWorker(client: client, readiness: supervisor, board: board))
-            var wlog = logger
-            wlog[metadataKey: "guichet.component"] = "watcher"
-            var watcher = WatcherService(configuration: configuration, layout: layout, intake: intake, logger: wlog)
-            watcher.board = board
-            services.append(watcher)
+            services.append(generations)
+            // Last in the list, so first to stop: STOPPING=1 goes out as shutdown begins.
             services.append(notifier)
             let group = ServiceGroup(configuration: .init(
                 services: services.map { .init(service: $0) },

@@ -14,21 +14,24 @@ import ServiceLifecycle
 public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvertible, @unchecked Sendable {
     public var description: String { "ModelSupervisor" }
 
-    let settings: GuichetConfiguration.Bundled
     let logDirectory: URL
     let logger: Logger
     private let lock = NSLock()
     private var ready = false
     private var process: Process?
+    private var current: (settings: GuichetConfiguration.Bundled, modelName: String?)
+    /// Set by `reconfigure`: the next stop of the server is a restart we asked for.
+    private var restartRequested = false
 
-    let modelName: String?
+    /// The settings the server runs (or will next run) with; `reconfigure` may change them.
+    var settings: GuichetConfiguration.Bundled { lock.withLock { current.settings } }
+    var modelName: String? { lock.withLock { current.modelName } }
     let argumentsOverride: (@Sendable (GuichetConfiguration.Bundled) -> [String])?
 
     /// `argumentsOverride` replaces the server's command line (tests run a stand-in server).
     public init(settings: GuichetConfiguration.Bundled, modelName: String? = nil, logDirectory: URL, logger: Logger,
                 argumentsOverride: (@Sendable (GuichetConfiguration.Bundled) -> [String])? = nil) {
-        self.settings = settings
-        self.modelName = modelName
+        self.current = (settings, modelName)
         self.logDirectory = logDirectory
         self.logger = logger
         self.argumentsOverride = argumentsOverride
@@ -42,6 +45,25 @@ public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvert
     var healthURL: String { "http://127.0.0.1:\(settings.port)/health" }
 
     public var isReady: Bool { lock.withLock { ready } }
+
+    /// A configuration reload: with the same settings nothing happens and the server keeps
+    /// running (returns false); with new ones the server is stopped and started again with them.
+    @discardableResult
+    public func reconfigure(settings: GuichetConfiguration.Bundled, modelName: String?) -> Bool {
+        let changed = lock.withLock { () -> Bool in
+            guard current.settings != settings || current.modelName != modelName else { return false }
+            current = (settings, modelName)
+            restartRequested = true
+            ready = false
+            return true
+        }
+        // The run loop sees the request within two seconds, stops the server (TERM, then KILL
+        // after 5 s) and starts it again at once with the new settings.
+        if changed { logger.notice("bundled model settings changed; restarting the model server") }
+        return changed
+    }
+
+    private var restartIsRequested: Bool { lock.withLock { restartRequested } }
 
     public func waitUntilReady() async throws {
         while !isReady {
@@ -69,11 +91,16 @@ public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvert
                     self.lock.withLock { self.ready = true }
                     self.logger.info("model server ready", metadata: ["guichet.model.pid": "\(p.processIdentifier)", "guichet.model.startup_ms": "\(Int(Date().timeIntervalSince(started) * 1000))"])
                     backoff = 1
-                    while p.isRunning {
+                    while p.isRunning && !self.restartIsRequested {
                         try await Task.sleep(for: .seconds(2))
                     }
                 }
-                self.lock.withLock { self.ready = false }
+                let asked = self.lock.withLock {
+                    self.ready = false
+                    defer { self.restartRequested = false }
+                    return self.restartRequested
+                }
+                if asked { continue }  // the deferred stop() has ended the old server
                 self.logger.error("model server stopped; restarting", metadata: ["guichet.model.exit": "\(p.isRunning ? -1 : p.terminationStatus)", "guichet.model.log": "\(self.logDirectory.appendingPathComponent("model-server.log").path)"])
                 try await Task.sleep(for: .seconds(backoff))
                 backoff = min(backoff * 2, 30)
@@ -85,6 +112,7 @@ public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvert
     }
 
     func start() throws -> Process {
+        let (settings, modelName) = lock.withLock { current }
         let fm = FileManager.default
         guard fm.isExecutableFile(atPath: settings.python) else {
             throw GuichetError.missingBundled("Python of the bundled model (\(settings.python))")
@@ -117,7 +145,7 @@ public final class ModelSupervisor: Service, ModelReadiness, CustomStringConvert
     func waitHealthy(_ p: Process) async throws -> Bool {
         let deadline = Date().addingTimeInterval(settings.startTimeout)
         while Date() < deadline {
-            guard p.isRunning else { return false }
+            guard p.isRunning, !restartIsRequested else { return false }
             if await HTTPProbe().get(url: healthURL, timeout: 2) == 200 { return true }
             try await Task.sleep(for: .milliseconds(300))
         }

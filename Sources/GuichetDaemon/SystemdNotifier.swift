@@ -9,8 +9,8 @@ import ServiceLifecycle
 
 /// Talks to systemd over `$NOTIFY_SOCKET` (the sd_notify protocol, a datagram per message), so
 /// the unit can be `Type=notify`: `READY=1` once the store, watcher and model are ready,
-/// `STATUS=` with queue counts, `WATCHDOG=1` while the store answers, `STOPPING=1` on the way
-/// out. Hand-written: the protocol is one `sendto` and libsystemd is not a dependency we want.
+/// `STATUS=` with queue counts, `WATCHDOG=1` while the store answers, `RELOADING=1` then
+/// `READY=1` around a configuration reload (SIGHUP), `STOPPING=1` on the way out. Hand-written: the protocol is one `sendto` and libsystemd is not a dependency we want.
 /// Without `$NOTIFY_SOCKET` (not under systemd) every call does nothing.
 public final class SystemdNotifier: Service, CustomStringConvertible, @unchecked Sendable {
     public var description: String { "SystemdNotifier" }
@@ -22,6 +22,8 @@ public final class SystemdNotifier: Service, CustomStringConvertible, @unchecked
     let logger: Logger
     /// Reports disk pressure (from intake), shown in STATUS.
     let diskPressure: (@Sendable () -> String?)?
+    private let noteLock = NSLock()
+    private var note: String?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, store: any JobStore,
                 readiness: (any ModelReadiness)?, diskPressure: (@Sendable () -> String?)? = nil, logger: Logger) {
@@ -64,6 +66,24 @@ public final class SystemdNotifier: Service, CustomStringConvertible, @unchecked
         return sent >= 0
     }
 
+    /// A remark kept at the head of every STATUS until replaced (a failed reload, say).
+    public func setNote(_ text: String?) { noteLock.withLock { note = text } }
+
+    /// A reload begins: `RELOADING=1` with the time on CLOCK_MONOTONIC, as systemd 253+ wants
+    /// for `Type=notify-reload` (`Type=notify` accepts it too). `ready()` must follow.
+    public func reloading() {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        let usec = UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1_000
+        notify("RELOADING=1\nMONOTONIC_USEC=\(usec)\nSTATUS=reloading the configuration")
+    }
+
+    /// `READY=1` (again, after a reload) with the current status.
+    public func ready() async {
+        let status = (try? await status()) ?? (noteLock.withLock { note } ?? "running")
+        notify("READY=1\nSTATUS=\(status)")
+    }
+
     public func run() async throws {
         guard socketPath != nil else {
             try? await gracefulShutdown()
@@ -93,7 +113,9 @@ public final class SystemdNotifier: Service, CustomStringConvertible, @unchecked
     func status() async throws -> String {
         let c = try await store.countsByState()
         let counts = "\(c[.queued] ?? 0) queued, \(c[.processing] ?? 0) processing, \(c[.awaitingReview] ?? 0) awaiting review, \(c[.failed] ?? 0) failed"
-        if let low = diskPressure?() { return "NOT TAKING FILES (disk space low: \(low)); " + counts }
-        return counts
+        var parts: [String] = []
+        if let note = noteLock.withLock({ note }) { parts.append(note) }
+        if let low = diskPressure?() { parts.append("NOT TAKING FILES (disk space low: \(low))") }
+        return (parts + [counts]).joined(separator: "; ")
     }
 }

@@ -113,7 +113,32 @@ public final class WorkerService: Service, CustomStringConvertible {
             let started = DispatchTime.now().uptimeNanoseconds
             let outcome = await runner.run(job)
             JobRunner.record(outcome, pipeline: job.pipeline, nanoseconds: DispatchTime.now().uptimeNanoseconds &- started)
+            if case .failed(nil, let error) = outcome { await putBack(job, after: error, state) }
             onOutcome?(outcome)
+        }
+    }
+
+    /// The runner could not record where the job ended (the store could not be written: a full
+    /// disk, say), so the job would sit in `processing` until the next start. It goes back to
+    /// the queue as soon as the store takes writes again; its finished chunks are kept.
+    func putBack(_ job: Job, after error: GuichetError, _ state: DrainState) async {
+        var log = logger
+        log[metadataKey: "guichet.job.id"] = "\(job.id)"
+        while !Task.isCancelled {
+            do {
+                guard try await store.job(job.id)?.state == .processing else { return }
+                try await store.transition(
+                    job.id, from: [.processing], to: .queued,
+                    audit: AuditEntry(jobID: job.id, actor: AuditEntry.machineActor, action: .retryScheduled,
+                                      detail: "the outcome could not be recorded (\(error.code)); queued again")
+                ) { $0.notBefore = Date().addingTimeInterval(5) }
+                log.warning("job queued again: its outcome could not be recorded", metadata: ["guichet.error": "\(error.message)"])
+                return
+            } catch {
+                // Still failing. When stopping, Recovery puts it back at the next start.
+                if state.isDraining { return }
+                try? await Task.sleep(for: .seconds(2))
+            }
         }
     }
 }

@@ -62,6 +62,8 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let c = try global.load()
         let daemon = try Daemon(configuration: c, logger: global.logger(c))
-        try await daemon.run()
+        // SIGHUP reads the same file (and the same environment overrides) again.
+        let path = global.config
+        try await daemon.run(reload: { try ConfigurationLoader.load(path: path) })
     }
 }

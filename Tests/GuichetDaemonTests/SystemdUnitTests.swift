@@ -8,6 +8,7 @@ struct SystemdUnitTests {
     func theUnitVerifies() throws {
         let unit = try String(contentsOf: DaemonHarness.repoRoot.appendingPathComponent("deploy/guichet.service"), encoding: .utf8)
         #expect(unit.contains("Type=notify") && unit.contains("WatchdogSec=") && unit.contains("ProtectSystem=strict"))
+        #expect(unit.contains("ExecReload=/bin/kill -HUP $MAINPID"), "systemctl reload sends SIGHUP")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-unit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let patched = unit.replacingOccurrences(of: "/usr/local/bin/guichet", with: DaemonHarness.binary)
