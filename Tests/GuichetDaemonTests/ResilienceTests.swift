@@ -62,7 +62,7 @@ import Testing
             #expect(try await h.cli(["review", "approve", j.id.rawValue, "--by", "test"]).status == 0)
         }
         let published = try FileManager.default.contentsOfDirectory(atPath: h.output.appendingPathComponent("translate").path)
-        #expect(published.count == files, "none duplicated in Output/")
+        #expect(published.count == files, "none duplicated in Output/: \(published.sorted())")
         // Answers delivered more than once for the same chunk text = chunks paid twice.
         let requests = server.chatRequests
         var delivered: [String: Int] = [:]
