@@ -93,6 +93,11 @@ public struct ReviewDesk: Sendable {
             throw GuichetError(.conflict, "job \(job.id) is not approved")
         }
         if job.outputPath != nil { return job }
+        let lock = try await PublicationLock.acquire(jobDir: layout.jobDir(job.id))
+        defer { withExtendedLifetime(lock) {} }
+        // Whoever held the lock before us may have published it already.
+        guard let job = try await store.job(job.id) else { throw GuichetError(.notFound, "no job \(job.id)") }
+        if job.outputPath != nil { return job }
         guard let pipeline = configuration.pipeline(named: job.pipeline) else {
             throw GuichetError(.unknownPipeline, "pipeline '\(job.pipeline)' is no longer configured")
         }

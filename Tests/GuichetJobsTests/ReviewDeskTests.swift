@@ -41,6 +41,23 @@ struct ReviewDeskTests {
         #expect(s.contents(out).count == 2)
     }
 
+    /// An approver's CLI and a daemon starting up (which publishes approvals a crash cut short)
+    /// may both publish one job at once: it is written once, not a second time as "(2)".
+    @Test func concurrentPublishersWriteTheResultOnce() async throws {
+        for _ in 0..<20 {
+            let s = try Sandbox()
+            let job = try await awaiting(s)
+            let approved = try await s.store.transition(job.id, from: [.awaitingReview], to: .approved, audit: nil) { $0.decidedBy = "Marie" }
+            let a = s.desk, b = ReviewDesk(configuration: s.configuration, layout: s.layout, store: s.store, logger: s.logger)
+            async let first = a.publish(approved)
+            async let second = b.publish(approved)
+            let (x, y) = try await (first, second)
+            #expect(x.outputPath == "translate/doc.en.md" && y.outputPath == x.outputPath)
+            #expect(s.contents(s.layout.outputDir.appendingPathComponent("translate")) == ["doc.en.md"])
+            #expect(try await s.store.audit(of: job.id, limit: nil).filter { $0.action == .published }.count == 1)
+        }
+    }
+
     @Test func rejectionNeedsAReasonAndPublishesNothing() async throws {
         let s = try Sandbox()
         let job = try await awaiting(s)
