@@ -195,8 +195,36 @@ func swot() async throws {
     }
 }
 
+/// What one call to the fake model costs by itself, over the 200 ms it is told to wait: the fake
+/// server's timer, HTTP on loopback and the client. Bare calls, `width` at a time, with a prompt
+/// of a chunk's size; the median per call.
+func fakeModelRoundTrip(width: Int, latency: Double) async throws -> Double {
+    let server = try FakeOpenAIServer { _ in .chat(content: #"{"items": []}"#, delay: latency) }
+    server.start()
+    defer { server.stop() }
+    var cc = LLMClientConfiguration(baseURL: server.baseURL)
+    cc.maxConcurrentRequests = width
+    let client = CurlChatClient(configuration: cc, logger: logger)
+    let prompt = String(repeating: "Le protocole d’échange FICOBA décrit les fichiers transmis. ", count: 50)
+    var times: [Double] = []
+    for _ in 0..<4 {
+        try await withThrowingTaskGroup(of: Double.self) { group in
+            for _ in 0..<width {
+                group.addTask {
+                    let t0 = Date()
+                    _ = try await client.complete(ChatRequest(model: "m", messages: [.user(prompt)], jsonMode: true))
+                    return Date().timeIntervalSince(t0)
+                }
+            }
+            for try await t in group { times.append(t) }
+        }
+    }
+    return percentile(times, 0.5)
+}
+
 func swotRun(_ pdfURL: URL, consolidating: Bool) async throws {
     let width = 4, latency = 0.2
+    let roundTrip = try await fakeModelRoundTrip(width: width, latency: latency)
     let categories = ["strength", "weakness", "opportunity", "threat"]
     let server = try FakeOpenAIServer { r in
         let t = r.lastUserMessage ?? ""
@@ -253,6 +281,7 @@ func swotRun(_ pdfURL: URL, consolidating: Bool) async throws {
     let lastAnswer = (requests.map(\.arrivalTime).max() ?? first).addingTimeInterval(latency)
     print("swot (\(consolidating ? "consolidating: 4 distinct points a chunk" : "map only: points merge by word overlap")): 121-page spec, \(requests.count) model calls (\(map.count) map, \(reduce.count) consolidation in rounds \(roundCalls)) at concurrency \(width), model latency \(Int(latency * 1000)) ms")
     print("  phases: before the first call \(f(first.timeIntervalSince(t0))) s; map calls \(f(lastMapAnswer.timeIntervalSince(first))) s (ideal \(f(waves(map.count) * latency))); consolidation \(f(lastAnswer.timeIntervalSince(lastMapAnswer))) s (ideal \(f(roundCalls.map(waves).reduce(0, +) * latency))); after the last answer \(f(end.timeIntervalSince(lastAnswer))) s")
+    print("  a bare call to the fake model takes \(f(roundTrip * 1000, 1)) ms (\(Int(latency * 1000)) asked): at that, the ideal would be \(f(ideal / latency * roundTrip)) s")
     print("  total \(f(elapsed)) s vs ideal \(f(ideal)) s → \(f(elapsed / ideal, 3))× (target ≤ 1.1×); \(done.flags.first ?? ""); peak memory \(usage.ru_maxrss / 1024) MB")
 }
 
