@@ -28,6 +28,10 @@ struct FindingsStage: Sendable {
         let stored = try await runner.plan(job, stage: Self.stage, sources: chunks.map(\.text), logger)
         let pending = stored.filter { !$0.isDone }
         logger.info("findings stage", metadata: ["guichet.job.chunks": "\(stored.count)", "guichet.job.chunks_pending": "\(pending.count)"])
+        // The source is indexed for quote lookups while the model works.
+        let source = document
+        let verifierTask = Task { QuoteVerifier(source: try source.render(replacing: [:])) }
+        defer { verifierTask.cancel() }
         try await FanOut.run(pending, width: runner.settings.maxConcurrency) { record in
             let started = Date()
             let (result, usage) = try await analyse(record, categories: categoryIDs)
@@ -39,7 +43,7 @@ struct FindingsStage: Sendable {
         }
         var items: [(RawFinding, QuoteVerifier.Location?)] = []
         var flags: [String] = []
-        let verifier = QuoteVerifier(source: try document.render(replacing: [:]))
+        let verifier = try await verifierTask.value
         for record in try await runner.store.chunks(of: job.id, stage: Self.stage) {
             guard let r = record.result, let s = try? JSONDecoder().decode(Stored.self, from: Data(r.utf8)) else { continue }
             flags += s.flags
