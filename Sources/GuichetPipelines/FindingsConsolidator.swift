@@ -10,6 +10,10 @@ import Logging
 /// findings keep every citation. Rounds repeat over the merged list (a tree of reduce calls)
 /// until the category fits, or a round merges nothing. Each round's answers are stored like
 /// chunks, so a resumed job does not ask again.
+///
+/// Categories do not depend on each other: each round sends the batches of every category that
+/// still needs one together, under the job's concurrency, so the rounds of four quadrants take
+/// the time of one quadrant's rounds, not four times that.
 struct FindingsConsolidator: Sendable {
     let runner: JobRunner
     let job: Job
@@ -25,39 +29,56 @@ struct FindingsConsolidator: Sendable {
         """
 
     func consolidate(_ findings: [Finding], category: String, cap: Int) async throws -> [Finding] {
-        var current = FindingsMerger.rank(findings)
+        try await consolidate([category: findings], categories: [category], cap: cap)[category] ?? []
+    }
+
+    /// Every category of `findings` brought under `cap` where the model finds points to merge;
+    /// categories already under it come back ranked, untouched.
+    func consolidate(_ findings: [String: [Finding]], categories: [String], cap: Int) async throws -> [String: [Finding]] {
+        var current = findings.mapValues(FindingsMerger.rank)
+        var active = categories.filter { (current[$0]?.count ?? 0) > cap }
         var round = 1
-        while current.count > cap && round <= maxRounds {
-            let batches = Self.batches(current, budget: max(runner.settings.chunkTokens, 60))
-            let sources = batches.map { b in b.enumerated().map { "\($0.offset + 1). \($0.element.statement)" }.joined(separator: "\n") }
-            let stage = "consolidate-\(category)-\(round)"
-            let stored = try await runner.plan(job, stage: stage, sources: sources, logger)
-            try await FanOut.run(stored.filter { !$0.isDone }, width: runner.settings.maxConcurrency) { record in
+        while !active.isEmpty && round <= maxRounds {
+            var work: [(category: String, stage: String, batches: [[Finding]])] = []
+            var pending: [(stage: String, record: ChunkRecord)] = []
+            for category in active {
+                let batches = Self.batches(current[category] ?? [], budget: max(runner.settings.chunkTokens, 60))
+                let sources = batches.map { b in b.enumerated().map { "\($0.offset + 1). \($0.element.statement)" }.joined(separator: "\n") }
+                let stage = "consolidate-\(category)-\(round)"
+                let stored = try await runner.plan(job, stage: stage, sources: sources, logger)
+                work.append((category, stage, batches))
+                pending += stored.filter { !$0.isDone }.map { (stage, $0) }
+            }
+            try await FanOut.run(pending, width: runner.settings.maxConcurrency, call: { item in
                 let started = Date()
                 let c = try await runner.client.complete(ChatRequest(
                     model: runner.settings.model,
-                    messages: [builder.systemMessage, .user(Self.prompt + record.source)],
+                    messages: [builder.systemMessage, .user(Self.prompt + item.record.source)],
                     temperature: 0, maxTokens: runner.settings.maxOutputTokens, jsonMode: true))
-                try await runner.recordChunkResult(
-                    ChunkResult(text: c.content, model: c.model, promptTokens: c.promptTokens, completionTokens: c.completionTokens,
-                                attempts: c.attempts, durationMs: Int(Date().timeIntervalSince(started) * 1000)),
-                    job: job.id, stage: stage, index: record.index)
-            }
-            let answers = try await runner.store.chunks(of: job.id, stage: stage).map { $0.result ?? "" }
-            var next: [Finding] = []
-            for (batch, answer) in zip(batches, answers) {
-                for group in Self.groups(answer, count: batch.count) {
-                    next.append(FindingsMerger.combine(group.map { batch[$0] }))
+                return ChunkResult(text: c.content, model: c.model, promptTokens: c.promptTokens, completionTokens: c.completionTokens,
+                                   attempts: c.attempts, durationMs: Int(Date().timeIntervalSince(started) * 1000))
+            }, then: { item, result in
+                try await runner.recordChunkResult(result, job: job.id, stage: item.stage, index: item.record.index)
+            })
+            var stillOver: [String] = []
+            for w in work {
+                let before = current[w.category]?.count ?? 0
+                let answers = try await runner.store.chunks(of: job.id, stage: w.stage).map { $0.result ?? "" }
+                var next: [Finding] = []
+                for (batch, answer) in zip(w.batches, answers) {
+                    for group in Self.groups(answer, count: batch.count) {
+                        next.append(FindingsMerger.combine(group.map { batch[$0] }))
+                    }
                 }
+                logger.info("findings consolidated", metadata: [
+                    "guichet.findings.category": "\(w.category)", "guichet.findings.round": "\(round)",
+                    "guichet.findings.before": "\(before)", "guichet.findings.after": "\(next.count)",
+                ])
+                current[w.category] = FindingsMerger.rank(next)
+                // A round that merged nothing would be asked again the same way: that category stops.
+                if next.count < before && next.count > cap { stillOver.append(w.category) }
             }
-            logger.info("findings consolidated", metadata: [
-                "guichet.findings.category": "\(category)", "guichet.findings.round": "\(round)",
-                "guichet.findings.before": "\(current.count)", "guichet.findings.after": "\(next.count)",
-            ])
-            let merged = next.count < current.count
-            current = FindingsMerger.rank(next)
-            // A round that merged nothing would be asked again the same way: stop.
-            if !merged { break }
+            active = stillOver
             round += 1
         }
         return current

@@ -26,23 +26,29 @@ enum FindingsMerger {
         rankAndCap(mergeDuplicates(items), categories: categories, cap: cap)
     }
 
-    /// Exact and near-duplicates merged, in order of first appearance.
+    /// Exact and near-duplicates merged, in order of first appearance. The words of each kept
+    /// statement and the keys of its quotes are worked out once, not at every comparison.
     static func mergeDuplicates(_ items: [(RawFinding, QuoteVerifier.Location?)]) -> [Finding] {
         var merged: [Finding] = []
+        var mergedWords: [Set<String>] = []
+        var mergedQuoteKeys: [Set<String>] = []
         for (n, (raw, location)) in items.enumerated() {
             let citation = Finding.Citation(quote: raw.quote, location: location)
             let words = Self.words(raw.statement)
             let quoteKey = Self.key(raw.quote)
-            if let i = merged.firstIndex(where: { f in
-                f.category == raw.category
-                    && (Self.similarity(Self.words(f.statement), words) >= 0.6
-                        || (!quoteKey.isEmpty && f.citations.contains { Self.key($0.quote) == quoteKey }))
+            if let i = merged.indices.first(where: { i in
+                merged[i].category == raw.category
+                    && (Self.similarity(mergedWords[i], words) >= 0.6
+                        || (!quoteKey.isEmpty && mergedQuoteKeys[i].contains(quoteKey)))
             }) {
-                if !merged[i].citations.contains(where: { Self.key($0.quote) == quoteKey }) {
+                if !mergedQuoteKeys[i].contains(quoteKey) {
                     merged[i].citations.append(citation)
+                    mergedQuoteKeys[i].insert(quoteKey)
                 }
             } else {
                 merged.append(Finding(category: raw.category, statement: raw.statement, citations: raw.quote.isEmpty ? [] : [citation], firstSeen: n))
+                mergedWords.append(words)
+                mergedQuoteKeys.append(raw.quote.isEmpty ? [] : [quoteKey])
             }
         }
         return merged
@@ -71,8 +77,9 @@ enum FindingsMerger {
     static func combine(_ group: [Finding]) -> Finding {
         let ranked = rank(group)
         var f = ranked[0]
+        var keys = Set(f.citations.map { key($0.quote) })
         for other in ranked.dropFirst() {
-            for c in other.citations where !f.citations.contains(where: { key($0.quote) == key(c.quote) }) {
+            for c in other.citations where keys.insert(key(c.quote)).inserted {
                 f.citations.append(c)
             }
         }

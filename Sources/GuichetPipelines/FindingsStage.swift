@@ -28,30 +28,34 @@ struct FindingsStage: Sendable {
         let stored = try await runner.plan(job, stage: Self.stage, sources: chunks.map(\.text), logger)
         let pending = stored.filter { !$0.isDone }
         logger.info("findings stage", metadata: ["guichet.job.chunks": "\(stored.count)", "guichet.job.chunks_pending": "\(pending.count)"])
-        try await FanOut.run(pending, width: runner.settings.maxConcurrency) { record in
+        // The source is indexed for quote lookups while the model works.
+        let source = document
+        let verifierTask = Task { QuoteVerifier(source: try source.render(replacing: [:])) }
+        defer { verifierTask.cancel() }
+        // A chunk's answer is stored beside the next calls, not in its call's slot.
+        try await FanOut.run(pending, width: runner.settings.maxConcurrency, call: { record in
             let started = Date()
             let (result, usage) = try await analyse(record, categories: categoryIDs)
             let text = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
-            try await runner.recordChunkResult(
-                ChunkResult(text: text, model: usage.model, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens,
-                            attempts: usage.attempts, durationMs: Int(Date().timeIntervalSince(started) * 1000)),
-                job: job.id, stage: Self.stage, index: record.index)
-        }
+            return ChunkResult(text: text, model: usage.model, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens,
+                               attempts: usage.attempts, durationMs: Int(Date().timeIntervalSince(started) * 1000))
+        }, then: { record, result in
+            try await runner.recordChunkResult(result, job: job.id, stage: Self.stage, index: record.index)
+        })
         var items: [(RawFinding, QuoteVerifier.Location?)] = []
         var flags: [String] = []
-        let verifier = QuoteVerifier(source: try document.render(replacing: [:]))
+        let verifier = try await verifierTask.value
         for record in try await runner.store.chunks(of: job.id, stage: Self.stage) {
             guard let r = record.result, let s = try? JSONDecoder().decode(Stored.self, from: Data(r.utf8)) else { continue }
             flags += s.flags
             items += s.items.map { ($0, $0.quote.isEmpty ? nil : verifier.locate($0.quote)) }
         }
         var deduplicated = FindingsMerger.mergeDuplicates(items)
-        let consolidator = FindingsConsolidator(runner: runner, job: job, builder: builder, logger: logger)
-        for c in categoryIDs {
-            let inCategory = deduplicated.filter { $0.category == c }
-            guard inCategory.count > pipeline.maxItemsPerCategory else { continue }
-            let consolidated = try await consolidator.consolidate(inCategory, category: c, cap: pipeline.maxItemsPerCategory)
-            deduplicated = deduplicated.filter { $0.category != c } + consolidated
+        let overCap = Dictionary(grouping: deduplicated, by: \.category).filter { categoryIDs.contains($0.key) && $0.value.count > pipeline.maxItemsPerCategory }
+        if !overCap.isEmpty {
+            let consolidated = try await FindingsConsolidator(runner: runner, job: job, builder: builder, logger: logger)
+                .consolidate(overCap, categories: categoryIDs, cap: pipeline.maxItemsPerCategory)
+            deduplicated = deduplicated.filter { overCap[$0.category] == nil } + categoryIDs.flatMap { consolidated[$0] ?? [] }
         }
         let merged = FindingsMerger.rankAndCap(deduplicated, categories: categoryIDs, cap: pipeline.maxItemsPerCategory)
         let report = FindingsReport(pipeline: pipeline, language: builder.language.code, sourceName: job.sourceName, date: Date(), findings: merged)

@@ -1,25 +1,41 @@
 /// Checks that a quote really occurs in the source, ignoring differences of whitespace, case,
 /// apostrophes (’ and '), quotation marks, dashes and Markdown emphasis, and tells where it
 /// was found (the page marker and the heading before it).
+///
+/// The source is normalised once into small integer codes (one per character, equal characters
+/// share a code) with an index of every 4-character sequence, so a quote is looked up by its
+/// rarest 4-gram and only that gram's occurrences are compared: a lookup costs about the quote's
+/// length, not the document's.
 struct QuoteVerifier: Sendable {
     struct Location: Sendable, Equatable {
         var page: Int?
         var heading: String?
     }
 
-    /// The normalised source, and for each of its characters the line it came from.
-    let normalized: [Character]
-    let lineOfCharacter: [Int]
+    /// Characters per indexed sequence.
+    static let gram = 4
+
+    /// The normalised source as codes, and for each of its characters the line it came from.
+    let text: [UInt32]
+    let lineOfCharacter: [Int32]
     let pageOfLine: [Int?]
     let headingOfLine: [String?]
+    /// Codes of the non-ASCII characters seen in the source (ASCII characters are their own code).
+    let alphabet: [Character: UInt32]
+    /// Every 4-gram of `text` as `key << 24 | position`, sorted: a gram's occurrences are one
+    /// contiguous run, in document order. Empty when the text is too long to index that way.
+    let grams: [UInt64]
 
     init(source: String) {
-        var chars: [Character] = []
-        var lines: [Int] = []
+        var codes: [UInt32] = []
+        var lines: [Int32] = []
         var pages: [Int?] = []
         var headings: [String?] = []
+        var alphabet: [Character: UInt32] = [:]
         var page: Int?
         var heading: String?
+        codes.reserveCapacity(source.utf8.count)
+        lines.reserveCapacity(source.utf8.count)
         for (n, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let t = line.trimmingCharacters(in: .whitespaces)
             if t.hasPrefix("<!-- page "), let p = Int(t.dropFirst(10).prefix(while: \.isNumber)) { page = p }
@@ -27,15 +43,47 @@ struct QuoteVerifier: Sendable {
             pages.append(page)
             headings.append(heading)
             for c in Self.normalize(String(line) + "\n") {
-                if c == " ", chars.last == " " || chars.isEmpty { continue }
-                chars.append(c)
-                lines.append(n)
+                if c == " ", codes.last == Self.space || codes.isEmpty { continue }
+                let code: UInt32
+                if let a = c.asciiValue {
+                    code = UInt32(a)
+                } else if let known = alphabet[c] {
+                    code = known
+                } else {
+                    code = 128 + UInt32(alphabet.count)
+                    alphabet[c] = code
+                }
+                codes.append(code)
+                lines.append(Int32(n))
             }
         }
-        normalized = chars
+        text = codes
         lineOfCharacter = lines
         pageOfLine = pages
         headingOfLine = headings
+        self.alphabet = alphabet
+        grams = Self.index(codes)
+    }
+
+    static let space = UInt32(Character(" ").asciiValue!)
+    static let positionBits: UInt64 = 24
+
+    /// A gram's key: 10 bits a character (codes above 1022 share one value; a shared key only
+    /// adds candidates, which are compared in full anyway).
+    static func key(_ codes: UnsafeBufferPointer<UInt32>, at i: Int) -> UInt64 {
+        var k: UInt64 = 0
+        for j in 0..<gram { k = k << 10 | UInt64(min(codes[i + j], 1023)) }
+        return k
+    }
+
+    static func index(_ codes: [UInt32]) -> [UInt64] {
+        guard codes.count >= gram, codes.count < 1 << Int(positionBits) else { return [] }
+        var out = [UInt64](repeating: 0, count: codes.count - gram + 1)
+        codes.withUnsafeBufferPointer { c in
+            for i in out.indices { out[i] = key(c, at: i) << positionBits | UInt64(i) }
+        }
+        out.sort()
+        return out
     }
 
     /// Where the quote is, or nil when it is not in the source. An ellipsis in the quote
@@ -47,22 +95,73 @@ struct QuoteVerifier: Sendable {
         var from = 0
         var first: Int?
         for part in parts {
-            guard let at = find(part, from: from) else { return nil }
+            guard let needle = codes(part), let at = find(needle, from: from) else { return nil }
             first = first ?? at
-            from = at + part.count
+            from = at + needle.count
         }
-        let line = lineOfCharacter[first!]
+        let line = Int(lineOfCharacter[first!])
         return Location(page: pageOfLine[line], heading: headingOfLine[line])
     }
 
-    func find(_ needle: [Character], from: Int) -> Int? {
-        guard needle.count <= normalized.count - from, let head = needle.first else { return nil }
-        var i = from
-        while i + needle.count <= normalized.count {
-            if normalized[i] == head, Array(normalized[i..<(i + needle.count)]) == needle { return i }
-            i += 1
+    /// The codes of normalised characters, or nil if one never occurs in the source.
+    func codes(_ chars: [Character]) -> [UInt32]? {
+        var out: [UInt32] = []
+        out.reserveCapacity(chars.count)
+        for c in chars {
+            if let a = c.asciiValue { out.append(UInt32(a)) } else if let code = alphabet[c] { out.append(code) } else { return nil }
         }
-        return nil
+        return out
+    }
+
+    /// The first occurrence of `needle` at or after `from`.
+    func find(_ needle: [UInt32], from: Int) -> Int? {
+        guard !needle.isEmpty, needle.count <= text.count - from else { return nil }
+        return text.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { n in
+                func matches(at i: Int) -> Bool {
+                    guard i >= from, i + n.count <= hay.count else { return false }
+                    for j in 0..<n.count where hay[i + j] != n[j] { return false }
+                    return true
+                }
+                guard n.count >= Self.gram, !grams.isEmpty else {
+                    var i = from
+                    while i + n.count <= hay.count {
+                        if matches(at: i) { return i }
+                        i += 1
+                    }
+                    return nil
+                }
+                // The rarest gram of the needle; its occurrences, in order, are the candidates.
+                var best: Range<Int> = 0..<0, bestOffset = 0, bestCount = Int.max
+                for offset in 0...(n.count - Self.gram) {
+                    let r = run(of: Self.key(n, at: offset))
+                    if r.count < bestCount { best = r; bestOffset = offset; bestCount = r.count }
+                    if bestCount == 0 { return nil }
+                }
+                let mask: UInt64 = 1 << Self.positionBits - 1
+                for g in best {
+                    let start = Int(grams[g] & mask) - bestOffset
+                    if matches(at: start) { return start }
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The entries of `grams` with this key.
+    func run(of key: UInt64) -> Range<Int> {
+        let lo = lowerBound(key << Self.positionBits)
+        let hi = lowerBound((key + 1) << Self.positionBits)
+        return lo..<hi
+    }
+
+    func lowerBound(_ value: UInt64) -> Int {
+        var lo = 0, hi = grams.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if grams[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     static func compact(_ chars: [Character]) -> [Character] {

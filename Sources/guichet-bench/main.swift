@@ -197,17 +197,69 @@ func pdf() throws {
 }
 
 // 5. SWOT of the 121-page French spec with a fake model answering JSON in 200 ms.
+// Two workloads: "map only" (every chunk yields the same point, merged by word overlap: no
+// consolidation call) and "consolidating" (each chunk yields one distinct point per quadrant,
+// so every quadrant goes through the model's grouping, in rounds). The ideal is the critical
+// path at the configured concurrency: ⌈map calls / width⌉ waves, then for each consolidation
+// round ⌈calls of that round, all quadrants together / width⌉ waves, 200 ms a wave.
 func swot() async throws {
-    let width = 4, latency = 0.2
     let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/corpus").standardizedFileURL
     let pdfURL = corpus.appendingPathComponent("apigouv__ProtocoleTechniqueFicoba3-v8.pdf")
     guard FileManager.default.fileExists(atPath: pdfURL.path) else { print("swot: corpus PDF not found, skipped"); return }
+    let runs = ProcessInfo.processInfo.environment["GUICHET_BENCH_SWOT_RUNS"].flatMap(Int.init) ?? 1
+    for consolidating in [false, true] {
+        for _ in 0..<max(1, runs) { try await swotRun(pdfURL, consolidating: consolidating) }
+    }
+}
+
+/// What one call to the fake model costs by itself, over the 200 ms it is told to wait: the fake
+/// server's timer, HTTP on loopback and the client. Bare calls, `width` at a time, with a prompt
+/// of a chunk's size; the median per call.
+func fakeModelRoundTrip(width: Int, latency: Double) async throws -> Double {
+    let server = try FakeOpenAIServer { _ in .chat(content: #"{"items": []}"#, delay: latency) }
+    server.start()
+    defer { server.stop() }
+    var cc = LLMClientConfiguration(baseURL: server.baseURL)
+    cc.maxConcurrentRequests = width
+    let client = CurlChatClient(configuration: cc, logger: logger)
+    let prompt = String(repeating: "Le protocole d’échange FICOBA décrit les fichiers transmis. ", count: 50)
+    var times: [Double] = []
+    for _ in 0..<4 {
+        try await withThrowingTaskGroup(of: Double.self) { group in
+            for _ in 0..<width {
+                group.addTask {
+                    let t0 = Date()
+                    _ = try await client.complete(ChatRequest(model: "m", messages: [.user(prompt)], jsonMode: true))
+                    return Date().timeIntervalSince(t0)
+                }
+            }
+            for try await t in group { times.append(t) }
+        }
+    }
+    return percentile(times, 0.5)
+}
+
+func swotRun(_ pdfURL: URL, consolidating: Bool) async throws {
+    let width = 4, latency = 0.2
+    let roundTrip = try await fakeModelRoundTrip(width: width, latency: latency)
+    let categories = ["strength", "weakness", "opportunity", "threat"]
     let server = try FakeOpenAIServer { r in
+        let t = r.lastUserMessage ?? ""
+        if t.hasPrefix("Here are numbered points") {
+            // Groups neighbours two by two: each round halves the quadrant.
+            let n = t.split(separator: "\n").filter { $0.first?.isNumber == true }.count
+            let groups = stride(from: 1, through: n, by: 2).map { $0 < n ? "[\($0), \($0 + 1)]" : "[\($0)]" }
+            return .chat(content: #"{"groups": ["# + groups.joined(separator: ", ") + "]}", delay: latency)
+        }
         // Quote the excerpt's first words, so verification has real work to do.
-        let excerpt = (r.lastUserMessage ?? "").components(separatedBy: "Excerpt:\n").last ?? ""
+        let excerpt = t.components(separatedBy: "Excerpt:\n").last ?? ""
         let words = excerpt.split(whereSeparator: \.isWhitespace).prefix(8).joined(separator: " ")
             .replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "\"", with: "")
-        return .chat(content: #"{"items": [{"category": "strength", "statement": "Point \#(r.index % 7)", "quote": "\#(words)"}]}"#, delay: latency)
+        guard consolidating else {
+            return .chat(content: #"{"items": [{"category": "strength", "statement": "Point \#(r.index % 7)", "quote": "\#(words)"}]}"#, delay: latency)
+        }
+        let items = categories.map { #"{"category": "\#($0)", "statement": "Constat\#(r.index) \#($0)", "quote": "\#(words)"}"# }
+        return .chat(content: #"{"items": ["# + items.joined(separator: ", ") + "]}", delay: latency)
     }
     server.start()
     defer { server.stop() }
@@ -225,14 +277,29 @@ func swot() async throws {
     let runner = JobRunner(configuration: c, layout: layout, store: store, client: CurlChatClient(configuration: cc, logger: logger), logger: logger)
     let t0 = Date()
     let outcome = await runner.run(job)
-    let elapsed = Date().timeIntervalSince(t0)
+    let end = Date()
+    let elapsed = end.timeIntervalSince(t0)
     guard case .awaitingReview(let done) = outcome else { fatalError("swot bench did not finish: \(outcome)") }
-    let calls = server.chatRequests.count
-    let ideal = (Double(calls) / Double(width)).rounded(.up) * latency
+    let requests = server.chatRequests
+    let map = requests.filter { !($0.lastUserMessage ?? "").hasPrefix("Here are numbered points") }
+    let reduce = requests.filter { ($0.lastUserMessage ?? "").hasPrefix("Here are numbered points") }
+    func waves(_ n: Int) -> Double { (Double(n) / Double(width)).rounded(.up) }
+    var roundCalls: [Int] = []
+    for round in 1...8 {
+        var n = 0
+        for cat in categories { n += try await store.chunks(of: job.id, stage: "consolidate-\(cat)-\(round)").count }
+        if n > 0 { roundCalls.append(n) }
+    }
+    let ideal = (waves(map.count) + roundCalls.map(waves).reduce(0, +)) * latency
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    print("swot: 121-page spec, \(calls) model calls at concurrency \(width), model latency \(Int(latency * 1000)) ms")
-    print("  total \(f(elapsed)) s (PDF rebuild, calls, verification, report) vs ideal \(f(ideal)) s for the calls → \(f(elapsed / ideal, 3))× (target ≤ 1.1×); \(done.flags.first ?? ""); peak memory \(usage.ru_maxrss / 1024) MB")
+    let first = requests.map(\.arrivalTime).min() ?? t0
+    let lastMapAnswer = (map.map(\.arrivalTime).max() ?? first).addingTimeInterval(latency)
+    let lastAnswer = (requests.map(\.arrivalTime).max() ?? first).addingTimeInterval(latency)
+    print("swot (\(consolidating ? "consolidating: 4 distinct points a chunk" : "map only: points merge by word overlap")): 121-page spec, \(requests.count) model calls (\(map.count) map, \(reduce.count) consolidation in rounds \(roundCalls)) at concurrency \(width), model latency \(Int(latency * 1000)) ms")
+    print("  phases: before the first call \(f(first.timeIntervalSince(t0))) s; map calls \(f(lastMapAnswer.timeIntervalSince(first))) s (ideal \(f(waves(map.count) * latency))); consolidation \(f(lastAnswer.timeIntervalSince(lastMapAnswer))) s (ideal \(f(roundCalls.map(waves).reduce(0, +) * latency))); after the last answer \(f(end.timeIntervalSince(lastAnswer))) s")
+    print("  a bare call to the fake model takes \(f(roundTrip * 1000, 1)) ms (\(Int(latency * 1000)) asked): at that, the ideal would be \(f(ideal / latency * roundTrip)) s")
+    print("  total \(f(elapsed)) s vs ideal \(f(ideal)) s → \(f(elapsed / ideal, 3))× (target ≤ 1.1×); \(done.flags.first ?? ""); peak memory \(usage.ru_maxrss / 1024) MB")
 }
 
 // 6. DOCX read + identity rewrite next to a pandoc DOCX→DOCX round trip of the same files.

@@ -169,6 +169,49 @@ import Testing
         }
     }
 
+    /// Two quadrants over the cap: each round asks for both at once (the quadrants do not wait
+    /// for each other), and each keeps its own rounds and merged points.
+    @Test func quadrantsAreConsolidatedConcurrently() async throws {
+        let h = try PipelineHarness(behavior: { r in
+            let t = r.lastUserMessage ?? ""
+            if t.hasPrefix("Here are numbered points") {
+                guard case .chat(let content, _, _, _) = Self.model(r) else { return .chat(content: "{}") }
+                return .chat(content: content, delay: 0.3)
+            }
+            let excerpt = t.components(separatedBy: "Excerpt:\n").last ?? ""
+            let n = Int(excerpt.split(separator: " ").first { Int($0) != nil } ?? "0") ?? 0
+            let weak = ["Budget", "Dette", "Personnel"][n % 3], threat = ["Crue", "Incendie", "Tempête"][n % 3]
+            let tails = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike", "novembre"]
+            return .chat(content: #"{"items": [{"category": "weakness", "statement": "\#(weak) \#(tails[n % 14])", "quote": "Paragraphe \#(n)"}, {"category": "threat", "statement": "\#(threat) \#(tails[(n + 5) % 14])", "quote": "numéro \#(n)"}]}"#)
+        }) { c in
+            c.chunking.maxTokens = 30
+            c.llm.maxConcurrentRequests = 2
+            if let i = c.pipelines.firstIndex(where: { $0.name == "swot" }) { c.pipelines[i].maxItemsPerCategory = 3 }
+        }
+        let text = (1...12).map { "Paragraphe \($0) : la commune examine le point numéro \($0)." }.joined(separator: "\n\n") + "\n"
+        let job = try await h.claim("r.md", text, folder: "swot")
+        guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
+        for category in ["weakness", "threat"] {
+            #expect(try await h.store.chunks(of: job.id, stage: "consolidate-\(category)-1").allSatisfy { $0.result != nil })
+        }
+        let grouping = h.server.chatRequests.filter { ($0.lastUserMessage ?? "").hasPrefix("Here are numbered points") }
+        // One quadrant after the other would send every weakness round before the first threat.
+        let lastWeak = try #require(grouping.last { $0.lastUserMessage!.contains("Budget") }).arrivalTime
+        let firstThreat = try #require(grouping.first { $0.lastUserMessage!.contains("Crue") }).arrivalTime
+        #expect(try await h.store.chunks(of: job.id, stage: "consolidate-weakness-2").count == 1, "a second round")
+        #expect(firstThreat < lastWeak, "the threats' first round does not wait for the weaknesses' last")
+        let md = try h.result(done)
+        for (section, next, words) in [("## Faiblesses", "## Opportunités", ["Budget", "Dette", "Personnel"]), ("## Menaces", "---", ["Crue", "Incendie", "Tempête"])] {
+            let body = md.components(separatedBy: section)[1].components(separatedBy: next)[0]
+            let points = body.components(separatedBy: "- **").dropFirst()
+            #expect(points.count == 3, "\(section): three ideas")
+            for word in words {
+                let point = try #require(points.first { $0.hasPrefix(word) })
+                #expect(point.components(separatedBy: "    - «").count - 1 >= 4, "\(word): every citation of the merged paraphrases kept")
+            }
+        }
+    }
+
     @Test func anUnusableGroupingMergesNothing() {
         #expect(FindingsConsolidator.groups("not json", count: 3) == [[0], [1], [2]])
         #expect(FindingsConsolidator.groups(#"{"groups": [[1, 3], [3, 2], [9]]}"#, count: 3) == [[0, 2], [1]])
