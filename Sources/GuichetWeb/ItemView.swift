@@ -64,16 +64,27 @@ struct ItemPage {
         }
     }
 
+    /// A source text prepared once per page for finding quotes in it.
+    struct FoldedSource {
+        let characters: [Character]
+        let folded: String
+        let map: [Int]
+
+        init(_ source: String) {
+            characters = Array(source)
+            (folded, map) = ItemPage.fold(source)
+        }
+    }
+
     /// A quote's surroundings in the source text: found by comparing with blanks, quotes and
     /// apostrophes folded and case ignored, as the citation check does.
-    static func context(of quote: String, in source: String, radius: Int = 200) -> Context? {
-        let (folded, map) = fold(source)
+    static func context(of quote: String, in source: FoldedSource, radius: Int = 200) -> Context? {
         let (q, _) = fold(quote)
-        guard !q.isEmpty, let r = folded.range(of: q) else { return nil }
+        guard !q.isEmpty, let r = source.folded.range(of: q) else { return nil }
+        let folded = source.folded, chars = source.characters
         let lower = folded.distance(from: folded.startIndex, to: r.lowerBound)
         let upper = folded.distance(from: folded.startIndex, to: r.upperBound)
-        let chars = Array(source)
-        let start = map[lower], end = upper < map.count ? map[upper] : chars.count
+        let start = source.map[lower], end = upper < source.map.count ? source.map[upper] : chars.count
         let before = String(chars[max(0, start - radius)..<start])
         let after = String(chars[end..<min(chars.count, end + radius)])
         return Context(before: (start > radius ? "…" : "") + before, match: String(chars[start..<end]),

@@ -60,10 +60,13 @@ extension WebServer {
         let canDecide = job.state == .awaitingReview
         let sourceText = (try? String(contentsOf: jobDir.appendingPathComponent(DocumentLoader.extractedSourceName), encoding: .utf8))
             ?? (["md", "txt"].contains(job.format) ? (try? layout.stateFile(job.originalPath)).flatMap { try? String(contentsOf: $0, encoding: .utf8) } : nil)
-        let findings = FindingsRecord.stored(inJobDir: jobDir).map { f in
+        let records = FindingsRecord.stored(inJobDir: jobDir)
+        // Folded once for all the quotes of the page, not once per quote.
+        let folded = records.isEmpty ? nil : sourceText.map(ItemPage.FoldedSource.init)
+        let findings = records.map { f in
             ItemPage.FindingRow(category: f.category, statement: f.statement, citations: f.citations.map { c in
                 ItemPage.Citation(quote: c.quote, verified: c.verified, mark: c.verified ? texts.citationVerified : texts.citationNotFound,
-                                  page: c.page, context: c.verified ? sourceText.flatMap { ItemPage.context(of: c.quote, in: $0) } : nil)
+                                  page: c.page, context: c.verified ? folded.flatMap { ItemPage.context(of: c.quote, in: $0) } : nil)
             })
         }
         let decision = job.decidedBy.map { by in
