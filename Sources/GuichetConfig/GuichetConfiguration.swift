@@ -170,18 +170,10 @@ public struct GuichetConfiguration: Sendable, Equatable {
     public func apiKey(environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> String?
     {
-        if let file = llm.apiKeyFile {
-            do {
-                let s = try String(contentsOfFile: file, encoding: .utf8)
-                let key = s.split(whereSeparator: \.isNewline).first.map(String.init)?
-                    .trimmingCharacters(in: .whitespaces)
-                return key?.isEmpty == false ? key : nil
-            } catch {
-                throw GuichetError(
-                    .configuration, "llm.api_key_file: cannot read \(file)", cause: "\(error)")
-            }
+        do {
+            return try Self.secret(file: llm.apiKeyFile, env: llm.apiKeyEnv, environment: environment)
+        } catch let e as GuichetError {
+            throw GuichetError(.configuration, "llm.api_key_file: \(e.message)", cause: e.cause)
         }
-        if let v = environment[llm.apiKeyEnv], !v.isEmpty { return v }
-        return nil
     }
 }

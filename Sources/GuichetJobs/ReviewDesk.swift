@@ -104,14 +104,13 @@ public struct ReviewDesk: Sendable {
         guard let resultPath = job.resultPath else {
             throw GuichetError(.notFound, "job \(job.id) has no result")
         }
-        let primary = try layout.stateFile(resultPath)
+        _ = try layout.stateFile(resultPath)
         // Every format of the result is published (say rapport.en.md and rapport.en.docx),
         // the primary one first.
-        let siblings = ((try? FileManager.default.contentsOfDirectory(atPath: primary.deletingLastPathComponent().path)) ?? [])
-            .filter { !$0.hasPrefix(".") && $0 != primary.lastPathComponent }.sorted()
         var published: [String] = []
-        for name in [primary.lastPathComponent] + siblings {
-            var data = try Data(contentsOf: primary.deletingLastPathComponent().appendingPathComponent(name))
+        for file in resultFiles(of: job) {
+            let name = file.lastPathComponent
+            var data = try Data(contentsOf: file)
             if let stamp { data = try stamp.stamp(data, name: name, job: job) }
             let written = try FileOperations.writeUnique(data, in: layout.outputDir(pipeline), name: name)
             published.append("\(pipeline.folder)/\(written.lastPathComponent)")
