@@ -72,27 +72,25 @@ public enum PDFReader {
 
     static func analyze(url: URL, options: PDFReaderOptions) throws(PDFError) -> Analysis {
         let doc = try open(url: url, options: options)
+        let pageCount = doc.pageCount
+        let name = url.lastPathComponent, password = options.password
+        let pages = PageReader.read(document: doc, workers: options.readerThreads ?? PageReader.workerCount(pages: pageCount)) {
+            try? PopplerDocument(url: url, password: password, fileName: name)
+        }
         var segments: [[Segment]] = []
         var heights: [Double] = []
         var emptyPages = 0
         var totalChars = 0
         var rawWords = Set<String>()  // normalised once per distinct word, after the loop
-        let pageCount = doc.pageCount
-        let prefetcher = PagePrefetcher(document: doc)
-        defer { prefetcher.finish() }
-        for _ in 0..<pageCount {
-            guard let page = prefetcher.next() else { segments.append([]); heights.append(1); emptyPages += 1; continue }
-            let glyphs = page.content.glyphs
-            let words = PageLayout.words(from: glyphs)
-            let chars = words.reduce(0) { $0 + $1.length }
-            totalChars += chars
-            if chars < 10 { emptyPages += 1 }
-            for w in words { rawWords.insert(w.text) }
-            let gutters = PageLayout.gutters(words: words, pageWidth: page.width)
-            segments.append(PageLayout.segments(words: words, gutters: gutters))
+        segments.reserveCapacity(pageCount)
+        for page in pages {
+            guard let page else { segments.append([]); heights.append(1); emptyPages += 1; continue }
+            totalChars += page.characters
+            if page.characters < 10 { emptyPages += 1 }
+            rawWords.formUnion(page.words)
+            segments.append(page.segments)
             heights.append(page.height)
         }
-        prefetcher.finish()  // the document is this thread's again (title below)
         // A scan has images and no (or almost no) text: say it needs OCR instead of returning nothing.
         if totalChars == 0 || (Double(emptyPages) >= 0.9 * Double(pageCount) && totalChars < 20 * pageCount) {
             throw PDFError(.noTextLayer, message: "no text layer (\(totalChars) characters on \(pageCount) pages)",

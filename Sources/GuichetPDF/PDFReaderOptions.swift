@@ -6,6 +6,9 @@ public struct PDFReaderOptions: Sendable {
     /// Documents with more pages than this are refused with ``PDFError/Code/tooManyPages``:
     /// protects the daemon and the language model from giant uploads.
     public var maxPages: Int
+    /// Threads that read pages at once; `nil` picks one per core, up to four (see
+    /// `PageReader.workerCount`). The result is the same whatever the number.
+    public var readerThreads: Int?
 
     /// - Parameters:
     ///   - password: open password, if the agent supplied one.

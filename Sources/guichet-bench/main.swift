@@ -298,6 +298,15 @@ func swotRun(_ pdfURL: URL, consolidating: Bool) async throws {
     let lastAnswer = (requests.map(\.arrivalTime).max() ?? first).addingTimeInterval(latency)
     print("swot (\(consolidating ? "consolidating: 4 distinct points a chunk" : "map only: points merge by word overlap")): 121-page spec, \(requests.count) model calls (\(map.count) map, \(reduce.count) consolidation in rounds \(roundCalls)) at concurrency \(width), model latency \(Int(latency * 1000)) ms")
     print("  phases: before the first call \(f(first.timeIntervalSince(t0))) s; map calls \(f(lastMapAnswer.timeIntervalSince(first))) s (ideal \(f(waves(map.count) * latency))); consolidation \(f(lastAnswer.timeIntervalSince(lastMapAnswer))) s (ideal \(f(roundCalls.map(waves).reduce(0, +) * latency))); after the last answer \(f(end.timeIntervalSince(lastAnswer))) s")
+    // Where the model stood idle between consolidation waves: from the latest answer of the
+    // calls before a request (arrival + asked latency) to that request, when positive.
+    let arrivals = requests.map(\.arrivalTime).sorted()
+    var gaps: [String] = []
+    for (i, a) in arrivals.enumerated() where i > 0 {
+        let freeAt = arrivals[..<i].map { $0.addingTimeInterval(latency) }.max()!
+        if a.timeIntervalSince(arrivals[i - 1]) > latency / 2 { gaps.append(f(max(0, a.timeIntervalSince(freeAt)) * 1000, 0)) }
+    }
+    if !gaps.isEmpty { print("  between waves that wait for all answers, the model stood idle (ms): \(gaps.joined(separator: ", "))") }
     print("  a bare call to the fake model takes \(f(roundTrip * 1000, 1)) ms (\(Int(latency * 1000)) asked): at that, the ideal would be \(f(ideal / latency * roundTrip)) s")
     print("  total \(f(elapsed)) s vs ideal \(f(ideal)) s → \(f(elapsed / ideal, 3))× (target ≤ 1.1×); \(done.flags.first ?? ""); peak memory \(usage.ru_maxrss / 1024) MB")
 }

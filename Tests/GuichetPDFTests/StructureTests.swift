@@ -163,4 +163,23 @@ import Testing
         })
         #expect(doc.language == "fr")
     }
+
+    /// Pages are read by several threads, each with its own poppler handle, in whatever order
+    /// they come free: the document must come out the same as when one thread reads every page
+    /// in order (running headers, hyphenation vocabulary and cross-page tables are document-wide).
+    @Test(arguments: ["apigouv__ProtocoleTechniqueFicoba3-v8.pdf", "pdfjs__tracemonkey.pdf",
+                      "plumber__nics-background-checks-2015-11.pdf", "albert__JO-2023-06-21_decision-DINUM.pdf"])
+    func parallelReadingGivesTheSameDocument(file: String) throws {
+        var one = PDFReaderOptions()
+        one.readerThreads = 1
+        var three = PDFReaderOptions()
+        three.readerThreads = 3
+        let serial = try PDFReader.analyze(url: Corpus.url(file), options: one)
+        #expect(serial.document.blocks.count > 5)
+        for _ in 0..<3 {
+            let parallel = try PDFReader.analyze(url: Corpus.url(file), options: three)
+            #expect(parallel.document == serial.document)
+            #expect(parallel.removedRunningText == serial.removedRunningText)
+        }
+    }
 }
