@@ -38,6 +38,7 @@ resilience: build
 bench: deps
 	@command -v pandoc >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq --no-install-recommends pandoc >/dev/null || echo "pandoc missing: no side-by-side Markdown figure"; }
 	$(SWIFT) build -c release --product guichet-bench
+	$(SWIFT) build -c release --product guichet
 	"$$($(SWIFT) build -c release --show-bin-path)/guichet-bench"
 
 ## Install as a systemd service (root): /usr/local/bin/guichet, /etc/guichet, /var/lib/guichet.

@@ -48,36 +48,14 @@ public struct SubprocessPDFExtractor: PDFExtractor {
         let p = Process()
         p.executableURL = executable
         p.arguments = ["pdf-extract", url.path, "--output", output.path, "--max-pages", "\(options.maxPages)"]
-        let stdin = Pipe()
-        p.standardInput = stdin
         p.standardOutput = FileHandle.nullDevice
         if let log {
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             p.standardError = try FileHandle(forWritingTo: log)
         } else {
             p.standardError = FileHandle.nullDevice
         }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    try p.run()
-                    // The password goes through a pipe, never on the command line.
-                    stdin.fileHandleForWriting.write(Data(((options.password ?? "") + "\n").utf8))
-                    try? stdin.fileHandleForWriting.close()
-                    let deadline = Date().addingTimeInterval(timeout)
-                    while p.isRunning && Date() < deadline { usleep(20_000) }
-                    if p.isRunning {
-                        kill(p.processIdentifier, SIGKILL)
-                        p.waitUntilExit()
-                        continuation.resume(returning: -1)
-                        return
-                    }
-                    continuation.resume(returning: p.terminationStatus)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        let status = try await Self.run(p, password: options.password, timeout: timeout)
         let name = url.lastPathComponent
         switch status {
         case 0:
@@ -89,6 +67,66 @@ public struct SubprocessPDFExtractor: PDFExtractor {
             throw PDFError(.damaged, message: "reading the PDF took longer than \(Int(timeout)) s; the reader was stopped", fileName: name)
         default:
             throw PDFError(.damaged, message: "the PDF reader stopped abnormally (status \(status) after \(p.terminationReason == .uncaughtSignal ? "a signal" : "an exit"))", fileName: name)
+        }
+    }
+
+    /// Starts the child and waits for it without holding a thread: its exit resumes the caller
+    /// (a 20 ms poll used to add up to 20 ms to every PDF); a timer kills it past `timeout`.
+    /// Returns the exit status, or -1 when the child had to be killed.
+    static func run(_ p: Process, password: String?, timeout: Double) async throws -> Int32 {
+        let stdin = Pipe()
+        p.standardInput = stdin
+        let outcome = ChildOutcome()
+        return try await withCheckedThrowingContinuation { continuation in
+            outcome.continuation = continuation
+            p.terminationHandler = { child in outcome.exited(status: child.terminationStatus) }
+            do {
+                try p.run()
+            } catch {
+                outcome.failed(error)
+                return
+            }
+            // The password goes through a pipe, never on the command line.
+            stdin.fileHandleForWriting.write(Data(((password ?? "") + "\n").utf8))
+            try? stdin.fileHandleForWriting.close()
+            let pid = p.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if outcome.markKilled() { kill(pid, SIGKILL) }
+            }
+        }
+    }
+}
+
+/// Resumes the wait for a child exactly once, whichever of its exit or a failed start comes.
+private final class ChildOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    private var killed = false
+    var continuation: CheckedContinuation<Int32, any Error>?
+
+    /// The child's exit status, or -1 when the timer killed it.
+    func exited(status: Int32) {
+        let (c, wasKilled): (CheckedContinuation<Int32, any Error>?, Bool) = lock.withLock {
+            defer { done = true }
+            return (done ? nil : continuation, self.killed)
+        }
+        c?.resume(returning: wasKilled ? -1 : status)
+    }
+
+    func failed(_ error: any Error) {
+        let c: CheckedContinuation<Int32, any Error>? = lock.withLock {
+            defer { done = true }
+            return done ? nil : continuation
+        }
+        c?.resume(throwing: error)
+    }
+
+    /// True when the child was still running and is now marked as killed by the timer.
+    func markKilled() -> Bool {
+        lock.withLock {
+            guard !done else { return false }
+            killed = true
+            return true
         }
     }
 }

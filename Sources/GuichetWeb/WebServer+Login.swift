@@ -51,7 +51,7 @@ extension WebServer {
             let session = WebSession(token: SessionMiddleware.newToken(), accountName: account.name, csrfToken: SessionMiddleware.newToken(),
                                      createdAt: now, expiresAt: now.addingTimeInterval(configuration.web.sessionHours * 3600))
             try await accounts.insertSession(session)
-            try? await accounts.deleteExpiredSessions(now: now)
+            _ = try? await accounts.deleteExpiredSessions(now: now)
             context.logger.info("signed in", metadata: ["guichet.account": "\(account.name)"])
             var response = PageRenderer.redirect(next)
             response.setCookie(Cookie(name: SessionMiddleware.sessionCookie, value: session.token, maxAge: Int(configuration.web.sessionHours * 3600),

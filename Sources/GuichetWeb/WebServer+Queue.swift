@@ -65,7 +65,7 @@ extension WebServer {
     }
 
     /// Formatting a date is read-only on a configured formatter, safe from several threads.
-    nonisolated(unsafe) static let dateFormatter: DateFormatter = {
+    static let dateFormatter: DateFormatter = {
         let f = DateFormatter()
         f.locale = Locale(identifier: "fr_FR")
         f.dateFormat = "dd/MM/yyyy HH:mm"

@@ -274,7 +274,13 @@ func swotRun(_ pdfURL: URL, consolidating: Bool) async throws {
     guard let job = try await store.claimNextQueued(now: Date()) else { fatalError("no job") }
     var cc = LLMClientConfiguration(baseURL: server.baseURL)
     cc.maxConcurrentRequests = width
-    let runner = JobRunner(configuration: c, layout: layout, store: store, client: CurlChatClient(configuration: cc, logger: logger), logger: logger)
+    // The daemon reads PDFs in a child `guichet pdf-extract`: so does the bench when that binary
+    // was built beside it (`make bench` builds both).
+    let sibling = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("guichet")
+    let extractor: any PDFExtractor = FileManager.default.isExecutableFile(atPath: sibling.path)
+        ? SubprocessPDFExtractor(executable: sibling) : InProcessPDFExtractor()
+    let runner = JobRunner(configuration: c, layout: layout, store: store, client: CurlChatClient(configuration: cc, logger: logger),
+                           pdfExtractor: extractor, logger: logger)
     let t0 = Date()
     let outcome = await runner.run(job)
     let end = Date()
@@ -296,7 +302,7 @@ func swotRun(_ pdfURL: URL, consolidating: Bool) async throws {
     let first = requests.map(\.arrivalTime).min() ?? t0
     let lastMapAnswer = (map.map(\.arrivalTime).max() ?? first).addingTimeInterval(latency)
     let lastAnswer = (requests.map(\.arrivalTime).max() ?? first).addingTimeInterval(latency)
-    print("swot (\(consolidating ? "consolidating: 4 distinct points a chunk" : "map only: points merge by word overlap")): 121-page spec, \(requests.count) model calls (\(map.count) map, \(reduce.count) consolidation in rounds \(roundCalls)) at concurrency \(width), model latency \(Int(latency * 1000)) ms")
+    print("swot (\(consolidating ? "consolidating: 4 distinct points a chunk" : "map only: points merge by word overlap")): 121-page spec, \(requests.count) model calls (\(map.count) map, \(reduce.count) consolidation in rounds \(roundCalls)) at concurrency \(width), model latency \(Int(latency * 1000)) ms, PDF read \(extractor is SubprocessPDFExtractor ? "in a child guichet pdf-extract, as the daemon does" : "in process")")
     print("  phases: before the first call \(f(first.timeIntervalSince(t0))) s; map calls \(f(lastMapAnswer.timeIntervalSince(first))) s (ideal \(f(waves(map.count) * latency))); consolidation \(f(lastAnswer.timeIntervalSince(lastMapAnswer))) s (ideal \(f(roundCalls.map(waves).reduce(0, +) * latency))); after the last answer \(f(end.timeIntervalSince(lastAnswer))) s")
     // Where the model stood idle between consolidation waves: from the latest answer of the
     // calls before a request (arrival + asked latency) to that request, when positive.
