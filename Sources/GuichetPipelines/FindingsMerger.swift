@@ -6,7 +6,16 @@ struct Finding: Sendable, Equatable {
     struct Citation: Sendable, Equatable {
         var quote: String
         var location: QuoteVerifier.Location?
+        /// The quote normalised for comparison (``FindingsMerger/key(_:)``), worked out once:
+        /// every consolidation round compares citations again.
+        let key: String
         var verified: Bool { location != nil }
+
+        init(quote: String, location: QuoteVerifier.Location?) {
+            self.quote = quote
+            self.location = location
+            key = FindingsMerger.key(quote)
+        }
     }
 
     var category: String
@@ -35,10 +44,12 @@ enum FindingsMerger {
         for (n, (raw, location)) in items.enumerated() {
             let citation = Finding.Citation(quote: raw.quote, location: location)
             let words = Self.words(raw.statement)
-            let quoteKey = Self.key(raw.quote)
+            let quoteKey = citation.key
             if let i = merged.indices.first(where: { i in
                 merged[i].category == raw.category
-                    && (Self.similarity(mergedWords[i], words) >= 0.6
+                    // At 0.6 the smaller set has at least 3/5 of the larger's size: a cheap check first.
+                    && ((5 * min(mergedWords[i].count, words.count) >= 3 * max(mergedWords[i].count, words.count)
+                            && Self.similarity(mergedWords[i], words) >= 0.6)
                         || (!quoteKey.isEmpty && mergedQuoteKeys[i].contains(quoteKey)))
             }) {
                 if !mergedQuoteKeys[i].contains(quoteKey) {
@@ -77,9 +88,9 @@ enum FindingsMerger {
     static func combine(_ group: [Finding]) -> Finding {
         let ranked = rank(group)
         var f = ranked[0]
-        var keys = Set(f.citations.map { key($0.quote) })
+        var keys = Set(f.citations.map(\.key))
         for other in ranked.dropFirst() {
-            for c in other.citations where keys.insert(key(c.quote)).inserted {
+            for c in other.citations where keys.insert(c.key).inserted {
                 f.citations.append(c)
             }
         }
@@ -91,9 +102,14 @@ enum FindingsMerger {
         Set(s.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).filter { $0.count >= 3 }.map(String.init))
     }
 
+    /// Jaccard index of two word sets, counted without building the intersection or the union
+    /// (every new finding is compared with every kept one of its category).
     static func similarity(_ a: Set<String>, _ b: Set<String>) -> Double {
         guard !a.isEmpty || !b.isEmpty else { return 1 }
-        return Double(a.intersection(b).count) / Double(a.union(b).count)
+        let (small, large) = a.count <= b.count ? (a, b) : (b, a)
+        var shared = 0
+        for w in small where large.contains(w) { shared += 1 }
+        return Double(shared) / Double(a.count + b.count - shared)
     }
 
     static func key(_ quote: String) -> String {

@@ -212,6 +212,23 @@ import Testing
         }
     }
 
+    /// Statements merge from three fifths of their words in common (Jaccard), the boundary
+    /// included, and not below; the same quote merges whatever the wording.
+    @Test func wordOverlapMergesFromThreeFifths() {
+        let a = RawFinding(category: "strength", statement: "alpha bravo charlie delta echo", quote: "q1")
+        let subset = RawFinding(category: "strength", statement: "Alpha, bravo et charlie", quote: "q2")  // 3 of 5: 0.6
+        let near = RawFinding(category: "strength", statement: "alpha bravo charlie delta foxtrot", quote: "q3")  // 4 of 6
+        let apart = RawFinding(category: "strength", statement: "alpha bravo charlie golf hotel", quote: "q4")  // 3 of 7
+        let otherSide = RawFinding(category: "threat", statement: "alpha bravo charlie delta echo", quote: "q5")
+        let sameQuote = RawFinding(category: "strength", statement: "kilo lima mike", quote: "Q1 ")
+        let merged = FindingsMerger.mergeDuplicates([a, subset, near, apart, otherSide, sameQuote].map { ($0, nil) })
+        #expect(merged.map(\.statement) == ["alpha bravo charlie delta echo", "alpha bravo charlie golf hotel", "alpha bravo charlie delta echo"])
+        // "Q1 " is q1 once normalised: merged, and not cited twice.
+        #expect(merged[0].citations.map(\.quote) == ["q1", "q2", "q3"])
+        #expect(merged[1].citations.map(\.quote) == ["q4"])
+        #expect(FindingsMerger.similarity(["a", "b", "c"], ["b", "c", "d", "e"]) == 2.0 / 5.0)
+    }
+
     @Test func anUnusableGroupingMergesNothing() {
         #expect(FindingsConsolidator.groups("not json", count: 3) == [[0], [1], [2]])
         #expect(FindingsConsolidator.groups(#"{"groups": [[1, 3], [3, 2], [9]]}"#, count: 3) == [[0, 2], [1]])
