@@ -50,6 +50,6 @@ import Testing
         // Only calls still in flight when the grace period ran out may be sent again.
         #expect(twice <= 2, "\(twice) chunks sent twice")
         #expect(h.stopDaemon() == 0)
-        print("resilience/sigterm: files \(files), done before the stop \(doneAtStop), exit 0 in \(String(format: "%.1f", exitSeconds)) s (grace \(Int(grace)) s), requests \(server.chatRequests.count), chunks sent twice \(twice), lost \(files - jobs.count)")
+        print("resilience/sigterm: files \(files), done before the stop \(doneAtStop), exit 0 in \(String(format: "%.1f", exitSeconds)) s (grace \(Int(grace)) s), requests \(server.chatRequests.count), chunks sent twice \(twice), lost \(files - jobs.count), daemon peak memory \(h.peakMemoryText)")
     }
 }

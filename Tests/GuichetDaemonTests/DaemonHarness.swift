@@ -16,6 +16,11 @@ final class DaemonHarness: @unchecked Sendable {
     /// over 8080.
     let webPort: Int
     var daemon: Process?
+    /// The highest peak resident memory (VmHWM) of the daemons this harness ran, sampled
+    /// before each stop or kill, in MB; nil until one was sampled.
+    private(set) var peakMemoryMB: Int?
+    /// ``peakMemoryMB`` for a report line.
+    var peakMemoryText: String { peakMemoryMB.map { "\($0) MB" } ?? "?" }
     var daemonLog: URL { root.appendingPathComponent("daemon.log") }
 
     static var binary: String {
@@ -106,8 +111,18 @@ final class DaemonHarness: @unchecked Sendable {
         daemon = p
     }
 
+    /// Reads the running daemon's VmHWM into ``peakMemoryMB``.
+    func samplePeakMemory() {
+        guard let pid = daemon?.processIdentifier,
+              let s = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Int(line.split(whereSeparator: { !$0.isNumber }).first ?? "") else { return }
+        peakMemoryMB = max(peakMemoryMB ?? 0, kb / 1024)
+    }
+
     func kill9() {
         guard let p = daemon else { return }
+        samplePeakMemory()
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         daemon = nil
@@ -117,6 +132,7 @@ final class DaemonHarness: @unchecked Sendable {
     @discardableResult
     func stopDaemon() -> Int32 {
         guard let p = daemon else { return -1 }
+        samplePeakMemory()
         kill(p.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(30)
         while p.isRunning && Date() < deadline { usleep(50_000) }

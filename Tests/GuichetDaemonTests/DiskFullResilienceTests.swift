@@ -122,6 +122,6 @@ import Testing
         let log = (try? String(contentsOf: h.daemonLog, encoding: .utf8)) ?? ""
         #expect(h.stopDaemon() == 0)
         let failed = jobs.filter { $0.state == .failed }.count
-        print("resilience/disk-full: files \(files), tmpfs 16 MB filled with \(filled / 1024) KB for \(Int(fullFor)) s, jobs while full \(duringFull.count), completed \(files - failed), failed \(failed), integrity \(integrity), store errors logged \(log.components(separatedBy: "cannot read the job store").count - 1), requests \(server.chatRequests.count)")
+        print("resilience/disk-full: files \(files), tmpfs 16 MB filled with \(filled / 1024) KB for \(Int(fullFor)) s, jobs while full \(duringFull.count), completed \(files - failed), failed \(failed), integrity \(integrity), store errors logged \(log.components(separatedBy: "cannot read the job store").count - 1), requests \(server.chatRequests.count), daemon peak memory \(h.peakMemoryText)")
     }
 }

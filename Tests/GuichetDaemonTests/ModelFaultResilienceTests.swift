@@ -17,8 +17,9 @@ import Testing
     struct Figures: CustomStringConvertible {
         var files = 0, completed = 0, failed = 0, chunks = 0, requests = 0, clientRetries = 0, jobWaits = 0
         var seconds = 0.0
+        var peakMemory = "?"
         var description: String {
-            "files \(files), completed \(completed), failed \(failed), chunks \(chunks), requests \(requests), client retries \(clientRetries), job waits \(jobWaits), \(String(format: "%.1f", seconds)) s"
+            "files \(files), completed \(completed), failed \(failed), chunks \(chunks), requests \(requests), client retries \(clientRetries), job waits \(jobWaits), \(String(format: "%.1f", seconds)) s, daemon peak memory \(peakMemory)"
         }
     }
 
@@ -86,6 +87,7 @@ import Testing
         #expect(h.stopDaemon() == 0)
         let log = (try? String(contentsOf: h.daemonLog, encoding: .utf8)) ?? ""
         f.files = files
+        f.peakMemory = h.peakMemoryText
         f.completed = jobs.filter { $0.state == .awaitingReview }.count
         f.failed = jobs.filter { $0.state == .failed }.count
         f.requests = server.chatRequests.count

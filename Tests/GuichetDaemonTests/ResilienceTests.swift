@@ -72,7 +72,7 @@ import Testing
         // once per kill at most, and report it.
         #expect(twice <= kills, "\(twice) chunks answered twice")
         h.stopDaemon()
-        print("resilience/crash: files \(files), kills \(kills), requests \(requests.count), chunks answered twice \(twice), duplicates in Output 0 = \(published.count == files), lost \(files - jobs.count)")
+        print("resilience/crash: files \(files), kills \(kills), requests \(requests.count), chunks answered twice \(twice), duplicates in Output 0 = \(published.count == files), lost \(files - jobs.count), daemon peak memory \(h.peakMemoryText) (highest of \(kills + 1) runs)")
     }
 
     /// A flood: many small files at once, and more into a subfolder created after start-up:
@@ -108,13 +108,7 @@ import Testing
         let jobs = try await h.jobs()
         #expect(jobs.count == files + late, "exactly once each")
         #expect(Set(jobs.map(\.sourceRelativePath)).count == files + late)
-        let peak = Self.peakMemoryMB(h.daemon?.processIdentifier)
-        print("resilience/flood: files \(files) + \(late) in a late subfolder, jobs \(jobs.count), duplicates \(jobs.count - Set(jobs.map(\.sourceRelativePath)).count), daemon peak memory \(peak.map { "\($0) MB" } ?? "?")")
-    }
-
-    static func peakMemoryMB(_ pid: Int32?) -> Int? {
-        guard let pid, let s = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
-        return Int(line.split(whereSeparator: { !$0.isNumber }).first ?? "").map { $0 / 1024 }
+        h.samplePeakMemory()
+        print("resilience/flood: files \(files) + \(late) in a late subfolder, jobs \(jobs.count), duplicates \(jobs.count - Set(jobs.map(\.sourceRelativePath)).count), daemon peak memory \(h.peakMemoryText)")
     }
 }
