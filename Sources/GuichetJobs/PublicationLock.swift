@@ -5,9 +5,10 @@ import GuichetCore
 @preconcurrency import Glibc
 #endif
 
-/// Serialises the publication of one job between processes: an approver's CLI approving while
-/// a daemon's start-up recovery publishes interrupted approvals could otherwise both write the
-/// result, the second as `name (2)`. An exclusive `flock` on a file in the job's folder; the
+/// Serialises the decisions, edits and publication of one job between processes: an approver's
+/// CLI approving while a daemon's start-up recovery publishes interrupted approvals could
+/// otherwise both write the result, the second as `name (2)`; an edit racing an approval could
+/// publish half of the edit. An exclusive `flock` on a file in the job's folder; the
 /// kernel drops it if the holder dies, so a crash never leaves the job locked.
 final class PublicationLock {
     private let fd: Int32

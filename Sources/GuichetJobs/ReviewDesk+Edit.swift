@@ -26,6 +26,10 @@ extension ReviewDesk {
     @discardableResult
     public func replaceResult(_ id: JobID, by approver: String, files newFiles: [String: Data], note: String) async throws -> Job {
         let name = try Self.validName(approver)
+        // An approval waits until every file of the edit is written, and one that came first
+        // makes the edit refused below: what is published is always one whole version.
+        let lock = try await lockJob(id)
+        defer { withExtendedLifetime(lock) {} }
         let job = try await existing(id)
         guard job.state == .awaitingReview else {
             throw GuichetError(.conflict, "job \(id) is not awaiting review", userMessage: "Ce document n'attend plus de validation.")

@@ -25,6 +25,9 @@ public struct ReviewDesk: Sendable {
     @discardableResult
     public func approve(_ id: JobID, by approver: String, comment: String?) async throws -> Job {
         let name = try Self.validName(approver)
+        // Held until the result is out, so an edit cannot change the files while they are published.
+        let lock = try await lockJob(id)
+        defer { withExtendedLifetime(lock) {} }
         let current = try await existing(id)
         let approved = try await store.transition(
             id, from: [.awaitingReview], to: .approved,
@@ -37,7 +40,7 @@ public struct ReviewDesk: Sendable {
             $0.decisionComment = comment
         }
         logger.info("result approved", metadata: ["guichet.job.id": "\(id)", "guichet.pipeline": "\(approved.pipeline)", "guichet.approver": "\(name)"])
-        return try await publish(approved)
+        return try await publishLocked(approved)
     }
 
     /// Rejects a result awaiting review; a reason is required.
@@ -48,6 +51,8 @@ public struct ReviewDesk: Sendable {
         guard !reason.isEmpty else {
             throw GuichetError(.configuration, "a reason is required to reject", userMessage: "Indiquez la raison du refus.")
         }
+        let lock = try await lockJob(id)
+        defer { withExtendedLifetime(lock) {} }
         let current = try await existing(id)
         let job = try await store.transition(
             id, from: [.awaitingReview], to: .rejected,
@@ -73,6 +78,8 @@ public struct ReviewDesk: Sendable {
             throw GuichetError(.configuration, "an instruction of 1 to 2000 characters is required",
                                userMessage: "Indiquez la consigne à donner au modèle.")
         }
+        let lock = try await lockJob(id)
+        defer { withExtendedLifetime(lock) {} }
         let job = try await store.transition(
             id, from: [.awaitingReview], to: .queued,
             audit: AuditEntry(jobID: id, actor: name, action: .requeued, detail: "re-run with instruction: \(instruction)")
@@ -87,7 +94,8 @@ public struct ReviewDesk: Sendable {
     }
 
     /// Writes an approved job's result to `Output/<pipeline>/`, never overwriting a file
-    /// there. Idempotent: a job already published is returned as it is.
+    /// there. Idempotent: a job already published is returned as it is. Decisions, edits and
+    /// publication of one job are serialised by its ``PublicationLock``, across processes.
     public func publish(_ job: Job) async throws -> Job {
         guard job.state == .approved else {
             throw GuichetError(.conflict, "job \(job.id) is not approved")
@@ -97,6 +105,12 @@ public struct ReviewDesk: Sendable {
         defer { withExtendedLifetime(lock) {} }
         // Whoever held the lock before us may have published it already.
         guard let job = try await store.job(job.id) else { throw GuichetError(.notFound, "no job \(job.id)") }
+        return try await publishLocked(job)
+    }
+
+    /// ``publish(_:)`` once the job's lock is held (an flock is per open file, so taking it
+    /// again in the same process would wait for itself).
+    func publishLocked(_ job: Job) async throws -> Job {
         if job.outputPath != nil { return job }
         guard let pipeline = configuration.pipeline(named: job.pipeline) else {
             throw GuichetError(.unknownPipeline, "pipeline '\(job.pipeline)' is no longer configured")
@@ -131,6 +145,12 @@ public struct ReviewDesk: Sendable {
             n += 1
         }
         return n
+    }
+
+    /// The job's lock, once the job is known to exist (the lock file lives in its folder).
+    func lockJob(_ id: JobID) async throws -> PublicationLock {
+        _ = try await existing(id)
+        return try await PublicationLock.acquire(jobDir: layout.jobDir(id))
     }
 
     func existing(_ id: JobID) async throws -> Job {

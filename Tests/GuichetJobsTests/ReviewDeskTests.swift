@@ -1,6 +1,6 @@
 import Foundation
 import GuichetCore
-import GuichetJobs
+@testable import GuichetJobs
 import Testing
 
 struct ReviewDeskTests {
@@ -56,6 +56,35 @@ struct ReviewDeskTests {
             #expect(s.contents(s.layout.outputDir.appendingPathComponent("translate")) == ["doc.en.md"])
             #expect(try await s.store.audit(of: job.id, limit: nil).filter { $0.action == .published }.count == 1)
         }
+    }
+
+    /// An edit and an approval of one job are serialised by the job's lock: an approval that
+    /// comes while an edit is being written waits for it and publishes the edited version, and
+    /// an edit that comes after the approval is refused. (The approval used to change the
+    /// job's state at once and could publish half of an edit.)
+    @Test func anApprovalWaitsForAnEditInProgressAndALateEditIsRefused() async throws {
+        let s = try Sandbox()
+        let job = try await awaiting(s)
+        let resultFile = try s.layout.stateFile(try #require(job.resultPath))
+        // Another process (the web server) is in the middle of an edit: it holds the job's lock.
+        var held: PublicationLock? = try await PublicationLock.acquire(jobDir: s.layout.jobDir(job.id))
+        let approval = Task { try await s.desk.approve(job.id, by: "Marie", comment: nil) }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await s.store.job(job.id)?.state == .awaitingReview, "the approval waits for the edit")
+        try "Hello, corrected".write(to: resultFile, atomically: true, encoding: .utf8)
+        #expect(held != nil)
+        held = nil  // the edit is written: its lock is released
+        let done = try await approval.value
+        let out = s.layout.outputDir.appendingPathComponent("translate")
+        #expect(done.outputPath == "translate/doc.en.md")
+        #expect(try String(contentsOf: out.appendingPathComponent("doc.en.md"), encoding: .utf8) == "Hello, corrected")
+        await #expect(throws: GuichetError.self) {
+            try await s.desk.replaceResult(job.id, by: "Paul", files: ["doc.en.md": Data("too late".utf8)], note: "correction")
+        }
+        #expect(try String(contentsOf: resultFile, encoding: .utf8) == "Hello, corrected")
+        // Deciding on a job that does not exist leaves no folder behind for it.
+        await #expect(throws: GuichetError.self) { try await s.desk.reject(JobID(rawValue: "zzzzzzzzzz"), by: "Paul", reason: "x") }
+        #expect(!FileManager.default.fileExists(atPath: s.layout.jobDir(JobID(rawValue: "zzzzzzzzzz")).path))
     }
 
     @Test func rejectionNeedsAReasonAndPublishesNothing() async throws {
