@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Domain core: jobs, states, pipelines as data, the store seam. No I/O.
@@ -31,7 +32,9 @@ let package = Package(
         // The TOML configuration, its defaults, environment overrides and validation.
         .target(name: "GuichetConfig", dependencies: ["GuichetCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         // The SQLite job store (GRDB).
-        .target(name: "GuichetStore", dependencies: ["GuichetCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "GuichetStore", dependencies: [
+            "GuichetCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // libcurl, as a system library.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // poppler-glib, as a system library.

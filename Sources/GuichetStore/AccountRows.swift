@@ -46,15 +46,17 @@ struct SessionRow: Codable, FetchableRecord, PersistableRecord, Sendable {
     var createdAt: Date
     var expiresAt: Date
 
+    /// `token` holds the digest of the session token (``SessionTokenDigest``), never the token.
     init(_ s: WebSession) {
-        token = s.token
+        token = SessionTokenDigest.of(s.token)
         accountName = s.accountName
         csrfToken = s.csrfToken
         createdAt = s.createdAt
         expiresAt = s.expiresAt
     }
 
-    var session: WebSession {
-        WebSession(token: token, accountName: accountName, csrfToken: csrfToken, createdAt: createdAt, expiresAt: expiresAt)
+    /// The session, with the token its holder presented (the row keeps only its digest).
+    func session(token presented: String) -> WebSession {
+        WebSession(token: presented, accountName: accountName, csrfToken: csrfToken, createdAt: createdAt, expiresAt: expiresAt)
     }
 }

@@ -40,11 +40,11 @@ extension SQLiteJobStore: AccountStore {
     }
 
     public func session(token: String) async throws -> WebSession? {
-        try await writer.read { db in try SessionRow.fetchOne(db, key: token)?.session }
+        try await writer.read { db in try SessionRow.fetchOne(db, key: SessionTokenDigest.of(token))?.session(token: token) }
     }
 
     public func deleteSession(token: String) async throws {
-        _ = try await writer.write { db in try SessionRow.deleteOne(db, key: token) }
+        _ = try await writer.write { db in try SessionRow.deleteOne(db, key: SessionTokenDigest.of(token)) }
     }
 
     public func deleteSessions(of accountName: String) async throws {

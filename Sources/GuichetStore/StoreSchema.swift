@@ -81,6 +81,13 @@ enum StoreSchema {
             try db.create(index: "job_state_pipeline_created", on: "job", columns: ["state", "pipeline", "createdAt", "id"])
             try db.create(index: "job_state_created", on: "job", columns: ["state", "createdAt", "id"])
         }
+        migrator.registerMigration("v3_session_token_digests") { db in
+            // Sessions opened before this version keep working: their tokens become digests.
+            let tokens = try String.fetchAll(db, sql: "SELECT token FROM session")
+            for token in tokens {
+                try db.execute(sql: "UPDATE session SET token = ? WHERE token = ?", arguments: [SessionTokenDigest.of(token), token])
+            }
+        }
         return migrator
     }
 }
