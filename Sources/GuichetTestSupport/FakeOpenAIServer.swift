@@ -101,16 +101,20 @@ public final class FakeOpenAIServer: @unchecked Sendable {
 
     /// Stops accepting, shuts down open connections (ending hangs and blocked reads) and closes
     /// the listening socket. Idempotent. Does not release behaviours blocked on the test's own gates.
+    ///
+    /// File descriptors are only shut down here, under the lock, never closed: a number closed
+    /// while another thread may still use it can be reused at once by another test's socket
+    /// (a client's connection shut down, or a listener's clients taken by our accept()). The
+    /// accept loop closes the listening socket when it ends; connections close their own.
     public func stop() {
-        let connections = state.withLock { state -> Set<Int32>? in
+        let closeListener = state.withLock { state -> Bool? in
             guard !state.stopped else { return nil }
             state.stopped = true
-            return state.openConnections
+            shutdown(listenFD, Int32(SHUT_RDWR))  // wakes accept() with an error
+            for fd in state.openConnections { shutdown(fd, Int32(SHUT_RDWR)) }
+            return !state.running
         }
-        guard let connections else { return }
-        shutdown(listenFD, Int32(SHUT_RDWR))
-        close(listenFD)
-        for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
+        if closeListener == true { close(listenFD) }  // never started: no loop to close it
     }
 
     /// Replaces the behaviour for requests arriving from now on.
@@ -168,6 +172,7 @@ public final class FakeOpenAIServer: @unchecked Sendable {
     }
 
     private func acceptLoop() {
+        defer { close(listenFD) }
         while true {
             let fd = accept(listenFD, nil, nil)
             if fd < 0 {
