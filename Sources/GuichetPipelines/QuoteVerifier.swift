@@ -18,6 +18,8 @@ struct QuoteVerifier: Sendable {
     /// The normalised source as codes, and for each of its characters the line it came from.
     let text: [UInt32]
     let lineOfCharacter: [Int32]
+    /// For each code, the offset (in characters) of the source character it came from.
+    let sourceOffset: [Int32]
     let pageOfLine: [Int?]
     let headingOfLine: [String?]
     /// Codes of the non-ASCII characters seen in the source (ASCII characters are their own code).
@@ -29,6 +31,8 @@ struct QuoteVerifier: Sendable {
     init(source: String) {
         var codes: [UInt32] = []
         var lines: [Int32] = []
+        var offsets: [Int32] = []
+        var lineStart = 0
         var pages: [Int?] = []
         var headings: [String?] = []
         var alphabet: [Character: UInt32] = [:]
@@ -36,14 +40,15 @@ struct QuoteVerifier: Sendable {
         var heading: String?
         codes.reserveCapacity(source.utf8.count)
         lines.reserveCapacity(source.utf8.count)
+        offsets.reserveCapacity(source.utf8.count)
         for (n, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let t = line.trimmingCharacters(in: .whitespaces)
             if t.hasPrefix("<!-- page "), let p = Int(t.dropFirst(10).prefix(while: \.isNumber)) { page = p }
             if t.hasPrefix("#") { heading = String(t.drop(while: { $0 == "#" })).trimmingCharacters(in: .whitespaces) }
             pages.append(page)
             headings.append(heading)
-            for c in Self.normalize(String(line) + "\n") {
-                if c == " ", codes.last == Self.space || codes.isEmpty { continue }
+            Self.normalize(String(line) + "\n") { c, i in
+                if c == " ", codes.last == Self.space || codes.isEmpty { return }
                 let code: UInt32
                 if let a = c.asciiValue {
                     code = UInt32(a)
@@ -55,10 +60,13 @@ struct QuoteVerifier: Sendable {
                 }
                 codes.append(code)
                 lines.append(Int32(n))
+                offsets.append(Int32(lineStart + i))
             }
+            lineStart += line.count + 1
         }
         text = codes
         lineOfCharacter = lines
+        sourceOffset = offsets
         pageOfLine = pages
         headingOfLine = headings
         self.alphabet = alphabet
@@ -89,6 +97,21 @@ struct QuoteVerifier: Sendable {
     /// Where the quote is, or nil when it is not in the source. An ellipsis in the quote
     /// (`…`, `...`) stands for omitted words: each part must occur, in order.
     func locate(_ quote: String) -> Location? {
+        guard let span = codeSpan(of: quote) else { return nil }
+        let line = Int(lineOfCharacter[span.lowerBound])
+        return Location(page: pageOfLine[line], heading: headingOfLine[line])
+    }
+
+    /// Where the quote is in the source, in characters: from the first character of its first
+    /// part to the last character of its last part. The review page shows it in its context
+    /// from this, so what it finds is exactly what the check found.
+    func characterRange(of quote: String) -> Range<Int>? {
+        guard let span = codeSpan(of: quote) else { return nil }
+        return Int(sourceOffset[span.lowerBound])..<(Int(sourceOffset[span.upperBound - 1]) + 1)
+    }
+
+    /// The quote's place in `text` (codes), every part in order.
+    func codeSpan(of quote: String) -> Range<Int>? {
         var parts = quote.replacingOccurrences(of: "...", with: "…").split(separator: "…").map { Self.compact(Self.normalize(String($0))) }
         parts = parts.filter { !$0.isEmpty }
         guard !parts.isEmpty, parts.reduce(0, { $0 + $1.count }) >= 3 else { return nil }
@@ -99,8 +122,7 @@ struct QuoteVerifier: Sendable {
             first = first ?? at
             from = at + needle.count
         }
-        let line = Int(lineOfCharacter[first!])
-        return Location(page: pageOfLine[line], heading: headingOfLine[line])
+        return first!..<from
     }
 
     /// The codes of normalised characters, or nil if one never occurs in the source.
@@ -179,19 +201,31 @@ struct QuoteVerifier: Sendable {
 
     static func normalize(_ s: String) -> [Character] {
         var out: [Character] = []
+        normalize(s) { c, _ in out.append(c) }
+        return out
+    }
+
+    /// Each normalised character with the offset of the character of `s` it comes from.
+    /// Lower case is taken a character at a time (ASCII directly), so offsets stay exact.
+    static func normalize(_ s: String, _ emit: (Character, Int) -> Void) {
         var placeholder = false
-        for c in s.lowercased() {
-            if c == "⟦" { placeholder = true; continue }
-            if placeholder { if c == "⟧" { placeholder = false }; continue }
-            switch c {
-            case "’", "‘", "`", "´", "ʼ": out.append("'")
-            case "“", "”", "«", "»", "„": out.append("\"")
-            case "–", "—", "‐", "‑": out.append("-")
+        for (i, original) in s.enumerated() {
+            if original == "⟦" { placeholder = true; continue }
+            if placeholder { if original == "⟧" { placeholder = false }; continue }
+            switch original {
+            case "’", "‘", "`", "´", "ʼ": emit("'", i)
+            case "“", "”", "«", "»", "„": emit("\"", i)
+            case "–", "—", "‐", "‑": emit("-", i)
             case "*", "_", "\\": continue
             default:
-                if c.isWhitespace || c == "\u{00A0}" || c == "\u{202F}" { out.append(" ") } else { out.append(c) }
+                if original.isWhitespace || original == "\u{00A0}" || original == "\u{202F}" {
+                    emit(" ", i)
+                } else if let a = original.asciiValue {
+                    emit(a >= 65 && a <= 90 ? Character(Unicode.Scalar(a + 32)) : original, i)
+                } else {
+                    for c in original.lowercased() { emit(c, i) }
+                }
             }
         }
-        return out
     }
 }

@@ -61,12 +61,12 @@ extension WebServer {
         let sourceText = (try? String(contentsOf: jobDir.appendingPathComponent(DocumentLoader.extractedSourceName), encoding: .utf8))
             ?? (["md", "txt"].contains(job.format) ? (try? layout.stateFile(job.originalPath)).flatMap { try? String(contentsOf: $0, encoding: .utf8) } : nil)
         let records = FindingsRecord.stored(inJobDir: jobDir)
-        // Folded once for all the quotes of the page, not once per quote.
-        let folded = records.isEmpty ? nil : sourceText.map(ItemPage.FoldedSource.init)
+        // Indexed once for all the quotes of the page, and searched the way the check did.
+        let finder = records.isEmpty ? nil : sourceText.map(QuoteFinder.init(source:))
         let findings = records.map { f in
             ItemPage.FindingRow(category: f.category, statement: f.statement, citations: f.citations.map { c in
                 ItemPage.Citation(quote: c.quote, verified: c.verified, mark: c.verified ? texts.citationVerified : texts.citationNotFound,
-                                  page: c.page, context: c.verified ? folded.flatMap { ItemPage.context(of: c.quote, in: $0) } : nil)
+                                  page: c.page, context: c.verified ? finder?.context(of: c.quote).map { ItemPage.Context(before: $0.before, match: $0.match, after: $0.after) } : nil)
             })
         }
         let decision = job.decidedBy.map { by in

@@ -127,6 +127,23 @@ import Testing
         #expect(found > 300 && missing > 50, "both kinds exercised (\(found) found, \(missing) not)")
     }
 
+    /// Where the check found a quote, in the source's own characters (the review page shows
+    /// the quote in its context from it): the text there normalises to the quote, for every
+    /// quote found in the specification.
+    @Test func aFoundQuoteMapsBackToTheSourceTextItCameFrom() async throws {
+        let source = try await Self.specificationText()
+        let verifier = QuoteVerifier(source: source)
+        let chars = Array(source)
+        var checked = 0
+        for quote in Self.quotes(from: source, count: 600) where !quote.contains("…") && !quote.contains("...") {
+            guard let r = verifier.characterRange(of: quote) else { continue }
+            let there = String(chars[r])
+            #expect(QuoteVerifier.compact(QuoteVerifier.normalize(there)) == QuoteVerifier.compact(QuoteVerifier.normalize(quote)), "\(quote) → \(there)")
+            checked += 1
+        }
+        #expect(checked > 200)
+    }
+
     @Test func shortPartsCommonGramsAndRareCharacters() {
         let source = """
             <!-- page 1 -->

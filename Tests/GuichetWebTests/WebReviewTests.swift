@@ -180,12 +180,15 @@ struct WebFindingsTests {
         let h = try WebHarness()
         defer { h.cleanUp() }
         try await h.addAccount("marie", pipelines: ["swot"])
-        let source = "Introduction.\n\nLa commune dispose d’un   réseau de bibliothèques très fréquenté, y compris le dimanche.\n\nConclusion."
+        let source = "Introduction.\n\nLa commune dispose d’un   réseau de bibliothèques très fréquenté, y compris le dimanche.\n\n"
+            + "Le budget **participatif** — voté en 2023 — a réuni 4 000 votants.\n\nConclusion."
         let job = try await h.awaitingJob(pipeline: "swot", name: "rapport.md", source: source, result: "# SWOT\n\n…")
         let dir = h.layout.jobDir(job.id)
         try Data(source.utf8).write(to: dir.appendingPathComponent("source.md"))
         let findings = """
             [{"category":"Forces","statement":"Bibliothèques fréquentées","citations":[{"quote":"dispose d'un réseau de bibliothèques","verified":true,"page":3}]},
+             {"category":"Forces","statement":"Budget participatif","citations":[{"quote":"budget participatif - voté en 2023","verified":true},
+                                                                                  {"quote":"Le budget ... a réuni 4 000 votants.","verified":true}]},
              {"category":"Menaces","statement":"Point inventé","citations":[{"quote":"la piscine ferme","verified":false}]}]
             """
         try Data(findings.utf8).write(to: dir.appendingPathComponent("findings.json"))
@@ -201,6 +204,10 @@ struct WebFindingsTests {
             // shown with what surrounds it in the source.
             #expect(page.contains("<mark>dispose d’un   réseau de bibliothèques</mark> très fréquenté"))
             #expect(page.contains("Introduction."))
+            // Found as the citation check finds it: Markdown emphasis and dashes are ignored,
+            // and an elided quote spans from its first part to its last.
+            #expect(page.contains("<mark>budget **participatif** — voté en 2023</mark> — a réuni"))
+            #expect(page.contains("<mark>Le budget **participatif** — voté en 2023 — a réuni 4 000 votants</mark>."))
         }
     }
 }
