@@ -235,6 +235,9 @@ extension Daemon {
         }
         if let notify = try makeNotificationService() { services.append(notify) }
         services.append(makeWorker(client: client, readiness: supervisor, board: board))
+        var plog = logger
+        plog[metadataKey: "guichet.component"] = "publication"
+        services.append(PublicationRetryService(desk: reviewDesk, interval: .seconds(configuration.watcher.rescanInterval), logger: plog))
         var wlog = logger
         wlog[metadataKey: "guichet.component"] = "watcher"
         var watcher = WatcherService(configuration: configuration, layout: layout, intake: intake, logger: wlog)

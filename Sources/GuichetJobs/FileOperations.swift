@@ -38,27 +38,43 @@ public enum FileOperations {
     }
 
     /// Writes `data` to a path that must not exist yet, flushed to disk.
+    /// A file that could not be written whole (a full disk) is removed: no half file remains.
     public static func writeNew(_ data: Data, to url: URL, permissions: mode_t = 0o644) throws {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
         guard fd >= 0 else {
             if errno == EEXIST { throw GuichetError(.conflict, "\(url.lastPathComponent) already exists") }
-            throw GuichetError(.io, "cannot create \(url.lastPathComponent): \(String(cString: strerror(errno)))")
+            throw ioError("cannot create \(url.lastPathComponent)", errno)
         }
-        defer { close(fd) }
+        var complete = false
+        defer {
+            close(fd)
+            // Created by this call (O_EXCL), so it is ours to remove.
+            if !complete { unlink(url.path) }
+        }
         try data.withUnsafeBytes { buf in
             var off = 0
             while off < buf.count {
                 let n = write(fd, buf.baseAddress! + off, buf.count - off)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw GuichetError(.io, "cannot write \(url.lastPathComponent): \(String(cString: strerror(errno)))")
+                    throw ioError("cannot write \(url.lastPathComponent)", errno)
                 }
                 off += n
             }
         }
         guard fsync(fd) == 0 else {
-            throw GuichetError(.io, "cannot flush \(url.lastPathComponent): \(String(cString: strerror(errno)))")
+            throw ioError("cannot flush \(url.lastPathComponent)", errno)
         }
+        complete = true
+    }
+
+    /// An I/O error; a full disk says so to the person who reads the message.
+    static func ioError(_ what: String, _ code: Int32) -> GuichetError {
+        let text = "\(what): \(String(cString: strerror(code)))"
+        if code == ENOSPC || code == EDQUOT {
+            return GuichetError(.io, text, userMessage: "Le disque est plein : libérez de la place ; rien n'est perdu, l'opération sera reprise.")
+        }
+        return GuichetError(.io, text)
     }
 
     /// Writes a file atomically (temp file + rename), replacing any previous one. For files
@@ -75,8 +91,29 @@ public enum FileOperations {
 
     /// Places `data` in `directory` under `name`, or `name (2)`, `name (3)`… if taken; never
     /// overwrites. Returns the URL written.
+    ///
+    /// The content is written whole to a hidden temporary file first, then linked under its
+    /// name (`link` never replaces a file): a reader of the folder sees the file complete or
+    /// not at all, even when the disk fills up half way. Where the file system has no hard
+    /// links (some network shares), the file is written in place, and removed if it fails.
     public static func writeUnique(_ data: Data, in directory: URL, name: String) throws -> URL {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let tmp = directory.appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
+        try writeNew(data, to: tmp)
+        defer { unlink(tmp.path) }
+        for n in 1...10_000 {
+            let candidate = directory.appendingPathComponent(numbered(name, n))
+            if link(tmp.path, candidate.path) == 0 { return candidate }
+            switch errno {
+            case EEXIST: continue
+            case EPERM, ENOTSUP, EOPNOTSUPP, EXDEV, ENOSYS: return try writeUniqueInPlace(data, in: directory, name: name)
+            case let code: throw ioError("cannot publish \(candidate.lastPathComponent)", code)
+            }
+        }
+        throw GuichetError(.io, "too many files named \(name) in \(directory.lastPathComponent)")
+    }
+
+    static func writeUniqueInPlace(_ data: Data, in directory: URL, name: String) throws -> URL {
         for n in 1...10_000 {
             let candidate = directory.appendingPathComponent(numbered(name, n))
             do {

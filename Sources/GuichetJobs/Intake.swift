@@ -2,6 +2,7 @@ import Foundation
 import GuichetConfig
 import GuichetCore
 import Logging
+import Synchronization
 
 /// Takes dropped files into the state directory and records them as queued jobs.
 ///
@@ -23,6 +24,9 @@ public final class Intake: Sendable {
     let store: any JobStore
     let failures: FailureDesk
     let logger: Logger
+    /// Whether the last file offered found the disk too full: the warning goes out when that
+    /// starts and a notice when it ends, not once per waiting file at every rescan.
+    private let underPressure = Mutex(false)
 
     public init(configuration: GuichetConfiguration, layout: StateLayout, store: any JobStore, logger: Logger) {
         self.configuration = configuration
@@ -41,8 +45,16 @@ public final class Intake: Sendable {
         var log = logger
         log[metadataKey: "guichet.pipeline"] = "\(pipeline.name)"
         if let low = lowDiskSpace() {
-            log.warning("disk space low: files wait in their drop folders", metadata: ["guichet.disk": "\(low)"])
+            let starts = underPressure.withLock { was in defer { was = true }; return !was }
+            if starts {
+                log.warning("disk space low: files wait in their drop folders", metadata: ["guichet.disk": "\(low)"])
+            } else {
+                log.debug("disk space still low: file left in its drop folder", metadata: ["guichet.disk": "\(low)"])
+            }
             return .deferred(low)
+        }
+        if underPressure.withLock({ was in defer { was = false }; return was }) {
+            log.notice("disk space back: files are taken again")
         }
         do {
             if let refusal = try check(file) {

@@ -43,7 +43,8 @@ public struct Recovery: Sendable {
                 report.handedBack += 1
             }
         }
-        report.published = try await ReviewDesk(configuration: configuration, layout: layout, store: store, logger: logger, stamp: stamp).publishPending()
+        // One that cannot be published now (a full output disk) waits; the daemon retries.
+        report.published = try await ReviewDesk(configuration: configuration, layout: layout, store: store, logger: logger, stamp: stamp).publishPending().published
         if report != Report() {
             logger.notice("recovered after an interruption", metadata: [
                 "guichet.recovery.requeued": "\(report.requeued)", "guichet.recovery.adopted": "\(report.adopted)",

@@ -40,7 +40,14 @@ public struct ReviewDesk: Sendable {
             $0.decisionComment = comment
         }
         logger.info("result approved", metadata: ["guichet.job.id": "\(id)", "guichet.pipeline": "\(approved.pipeline)", "guichet.approver": "\(name)"])
-        return try await publishLocked(approved)
+        do {
+            return try await publishLocked(approved)
+        } catch {
+            // The decision stands (recorded above); only the delivery waits.
+            let cause = (error as? GuichetError)?.message ?? "\(error)"
+            throw GuichetError(.io, "approved, but not published yet: \(cause); the daemon publishes it as soon as the output folder takes it",
+                               userMessage: "Validé, mais pas encore déposé dans le dossier de sortie (\((error as? GuichetError)?.userMessage ?? cause)). Il le sera automatiquement.")
+        }
     }
 
     /// Rejects a result awaiting review; a reason is required.
@@ -122,12 +129,24 @@ public struct ReviewDesk: Sendable {
         // Every format of the result is published (say rapport.en.md and rapport.en.docx),
         // the primary one first.
         var published: [String] = []
-        for file in resultFiles(of: job) {
-            let name = file.lastPathComponent
-            var data = try Data(contentsOf: file)
-            if let stamp { data = try stamp.stamp(data, name: name, job: job) }
-            let written = try FileOperations.writeUnique(data, in: layout.outputDir(pipeline), name: name)
-            published.append("\(pipeline.folder)/\(written.lastPathComponent)")
+        var written: [URL] = []
+        do {
+            for file in resultFiles(of: job) {
+                let name = file.lastPathComponent
+                var data = try Data(contentsOf: file)
+                if let stamp { data = try stamp.stamp(data, name: name, job: job) }
+                let url = try FileOperations.writeUnique(data, in: layout.outputDir(pipeline), name: name)
+                written.append(url)
+                published.append("\(pipeline.folder)/\(url.lastPathComponent)")
+            }
+        } catch {
+            // All of the result or none of it: the files of this attempt go, so the next one
+            // (the daemon retries) does not publish them a second time as "(2)".
+            for url in written { try? FileManager.default.removeItem(at: url) }
+            logger.warning("result approved but not published yet", metadata: [
+                "guichet.job.id": "\(job.id)", "guichet.error": "\(error)",
+            ])
+            throw error
         }
         let relative = published[0]
         let done = try await store.update(job.id) { $0.outputPath = relative }
@@ -137,14 +156,20 @@ public struct ReviewDesk: Sendable {
     }
 
     /// Publishes approved jobs whose publication was interrupted (a crash between the decision
-    /// and the write). Returns how many.
-    public func publishPending() async throws -> Int {
-        var n = 0
+    /// and the write) or failed (a full or unreachable output folder). Returns how many were
+    /// published and how many still wait; one that fails does not hold the others back.
+    @discardableResult
+    public func publishPending() async throws -> (published: Int, waiting: Int) {
+        var n = 0, waiting = 0
         for job in try await store.jobs(matching: JobFilter(states: [.approved])) where job.outputPath == nil {
-            _ = try await publish(job)
-            n += 1
+            do {
+                _ = try await publish(job)
+                n += 1
+            } catch {
+                waiting += 1
+            }
         }
-        return n
+        return (n, waiting)
     }
 
     /// The job's lock, once the job is known to exist (the lock file lives in its folder).

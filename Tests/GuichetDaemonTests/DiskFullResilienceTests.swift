@@ -1,5 +1,6 @@
 import Foundation
 import GuichetCore
+import GuichetJobs
 import GuichetStore
 import GuichetTestSupport
 import Testing
@@ -123,5 +124,85 @@ import Testing
         #expect(h.stopDaemon() == 0)
         let failed = jobs.filter { $0.state == .failed }.count
         print("resilience/disk-full: files \(files), tmpfs 16 MB filled with \(filled / 1024) KB for \(Int(fullFor)) s, jobs while full \(duringFull.count), completed \(files - failed), failed \(failed), integrity \(integrity), store errors logged \(log.components(separatedBy: "cannot read the job store").count - 1), requests \(server.chatRequests.count), daemon peak memory \(h.peakMemoryText)")
+    }
+
+    /// The output folder is full when results are approved (an 8 MB tmpfs as `Output/`):
+    /// each approval is recorded and said to wait, no file appears half written, and once
+    /// space is freed the running daemon publishes every one of them, once, whole.
+    @Test(.enabled(if: DiskFullResilienceTests.canMount), .timeLimit(.minutes(5)))
+    func theOutputDiskIsFullWhenResultsAreApproved() async throws {
+        let files = 3
+        let server = try FakeOpenAIServer { r in .chat(content: (r.lastUserMessage ?? "").uppercased(), delay: 0.05) }
+        server.start()
+        defer { server.stop() }
+        let h = try DaemonHarness(toml: DaemonHarness.fakeModelConfig(server, extra: """
+            [limits]
+            min_free_mb = 1
+            """))
+        try FileManager.default.createDirectory(at: h.output, withIntermediateDirectories: true)
+        #expect(Self.mount(h.output, megabytes: 8))
+        defer { Self.unmount(h.output) }
+        try h.startDaemon()
+        defer { h.stopDaemon() }
+        try await h.waitForFolder("translate")
+        for i in 0..<files {
+            // Big enough that a result never fits in what a full disk has left.
+            let text = (1...40).map { "Dossier \(i), paragraphe \($0) : le conseil délibère sur le point \($0) du dossier \(i)." }.joined(separator: "\n\n") + "\n"
+            _ = try h.drop("dossier \(i).md", Data(text.utf8), folder: "translate")
+        }
+        try await h.wait("every result awaiting review", timeout: 120) { try await h.jobs(.awaitingReview).count == files }
+        let out = h.output.appendingPathComponent("translate")
+        let (ballast, _) = Self.fill(h.output)
+        for j in try await h.jobs() {
+            let r = try h.cli(["review", "approve", j.id.rawValue, "--by", "Marie"])
+            #expect(r.status != 0, "the approver is told it is not published yet")
+            #expect((r.stdout + r.stderr).contains("not published yet"), "\(r.stdout) \(r.stderr)")
+        }
+        let whileFull = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        #expect(whileFull.isEmpty, "nothing half written, no temporary file left: \(whileFull)")
+        #expect(try await h.jobs(.approved).count == files, "every decision recorded")
+        #expect(try await h.jobs(.approved).allSatisfy { $0.outputPath == nil })
+        try FileManager.default.removeItem(at: ballast)
+
+        try await h.wait("every approved result published by the running daemon", timeout: 60) {
+            try await h.jobs(.approved).allSatisfy { $0.outputPath != nil }
+        }
+        let published = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        let state = h.root.appendingPathComponent("state")
+        var expected: [String] = []
+        for j in try await h.jobs() {
+            let result = state.appendingPathComponent(try #require(j.resultPath))
+            let dir = result.deletingLastPathComponent()
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where !name.hasPrefix(".") {
+                expected.append(name)
+                #expect(try Data(contentsOf: out.appendingPathComponent(name)) == Data(contentsOf: dir.appendingPathComponent(name)), "\(name) whole")
+            }
+            #expect(try await h.store().audit(of: j.id, limit: nil).filter { $0.action == .published }.count == 1)
+        }
+        #expect(published == expected.sorted(), "each result once, nothing else")
+        #expect(h.stopDaemon() == 0)
+        print("resilience/output-full: files \(files), Output on a full 8 MB tmpfs, approvals refused to publish \(files), published once space was freed \(published.count) file(s), duplicates 0 = \(published == expected.sorted()), daemon peak memory \(h.peakMemoryText)")
+    }
+
+    /// A publication that runs out of space half way leaves nothing under the result's name
+    /// (nor a temporary file): readers of `Output/` see a file whole or not at all.
+    @Test(.enabled(if: DiskFullResilienceTests.canMount))
+    func aPublicationThatRunsOutOfSpaceLeavesNoHalfFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        #expect(Self.mount(dir, megabytes: 1))
+        defer { Self.unmount(dir); try? FileManager.default.removeItem(at: dir) }
+        let (ballast, filled) = Self.fill(dir)
+        // Leave room for a little of the file, not all of it.
+        #expect(truncate(ballast.path, off_t(filled - 16_384)) == 0)
+        let data = Data(repeating: 0x41, count: 256 * 1024)
+        #expect(throws: GuichetError.self) { try FileOperations.writeUnique(data, in: dir, name: "rapport.md") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["ballast"])
+        // With room again, it is written whole under its own name.
+        try FileManager.default.removeItem(at: ballast)
+        let url = try FileOperations.writeUnique(data, in: dir, name: "rapport.md")
+        #expect(url.lastPathComponent == "rapport.md")
+        #expect(try Data(contentsOf: url) == data)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["rapport.md"])
     }
 }
