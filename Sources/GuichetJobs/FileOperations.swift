@@ -113,6 +113,14 @@ public enum FileOperations {
         throw GuichetError(.io, "too many files named \(name) in \(directory.lastPathComponent)")
     }
 
+    /// Whether `name` is one of the temporary files of ``writeUnique(_:in:name:)``.
+    public static func isPublicationTemporary(_ name: String) -> Bool {
+        guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return false }
+        let parts = name.dropLast(4).split(separator: ".")
+        guard let last = parts.last, parts.count >= 2 else { return false }
+        return UUID(uuidString: String(last)) != nil
+    }
+
     static func writeUniqueInPlace(_ data: Data, in directory: URL, name: String) throws -> URL {
         for n in 1...10_000 {
             let candidate = directory.appendingPathComponent(numbered(name, n))

@@ -29,6 +29,8 @@ public struct Recovery: Sendable {
         public var discarded = 0
         public var handedBack = 0
         public var published = 0
+        /// Temporary files of publications a crash cut short, removed from `Output/`.
+        public var temporariesRemoved = 0
     }
 
     public func run() async throws -> Report {
@@ -43,6 +45,7 @@ public struct Recovery: Sendable {
                 report.handedBack += 1
             }
         }
+        report.temporariesRemoved = removeTemporaries()
         // One that cannot be published now (a full output disk) waits; the daemon retries.
         report.published = try await ReviewDesk(configuration: configuration, layout: layout, store: store, logger: logger, stamp: stamp).publishPending().published
         if report != Report() {
@@ -50,9 +53,23 @@ public struct Recovery: Sendable {
                 "guichet.recovery.requeued": "\(report.requeued)", "guichet.recovery.adopted": "\(report.adopted)",
                 "guichet.recovery.discarded": "\(report.discarded)", "guichet.recovery.handed_back": "\(report.handedBack)",
                 "guichet.recovery.published": "\(report.published)",
+                "guichet.recovery.temporaries_removed": "\(report.temporariesRemoved)",
             ])
         }
         return report
+    }
+
+    /// `.name.<UUID>.tmp` files that `FileOperations.writeUnique` leaves in an output folder
+    /// only when the process dies between writing and linking: nobody else names files so.
+    func removeTemporaries() -> Int {
+        var removed = 0
+        for p in configuration.pipelines {
+            let dir = layout.outputDir(p)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where FileOperations.isPublicationTemporary(name) {
+                if (try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))) != nil { removed += 1 }
+            }
+        }
+        return removed
     }
 
     private func adoptOrphans(_ report: inout Report) async throws {

@@ -19,6 +19,19 @@ struct RecoveryTests {
         #expect(adopted.state == .queued && adopted.sourceName == "a.md")
     }
 
+    /// A crash between writing a published file and giving it its name leaves a hidden
+    /// temporary file in `Output/`: the next start removes it, and only it.
+    @Test func temporaryFilesOfACutPublicationAreRemoved() async throws {
+        let s = try Sandbox()
+        let out = s.layout.outputDir.appendingPathComponent("translate")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let names = [".rapport.en.md.\(UUID().uuidString).tmp", ".notes.tmp", "rapport.en.md", ".x.\(UUID().uuidString).tmp.keep"]
+        for n in names { try Data("x".utf8).write(to: out.appendingPathComponent(n)) }
+        let report = try await Recovery(configuration: s.configuration, layout: s.layout, store: s.store, logger: s.logger).run()
+        #expect(report.temporariesRemoved == 1)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out.path)) == Set(names.dropFirst()))
+    }
+
     @Test func aJobDirectoryWithoutItsOriginalIsDiscarded() async throws {
         let s = try Sandbox()
         let dir = s.layout.jobDir(JobID.generate())
