@@ -66,6 +66,7 @@ public struct WebServer: Sendable {
         addItemRoutes(router)
         addDecisionRoutes(router)
         addAuditRoutes(router)
+        addAccountRoutes(router)
         addProbeRoutes(router)
         return router
     }

@@ -3,7 +3,7 @@
 /// every action is a plain form, so the page works without JavaScript.
 enum WebTemplates {
     static let all: [String: String] = [
-        "layout": layout, "login": login, "queue": queue, "item": item, "audit": audit, "message": message,
+        "layout": layout, "login": login, "queue": queue, "item": item, "audit": audit, "message": message, "account": account,
     ]
 
     static let layout = """
@@ -13,7 +13,7 @@ enum WebTemplates {
     <title>{{title}} — {{t.appName}}</title><link rel="stylesheet" href="/static/guichet.css"></head>
     <body>
     <header><a class="brand" href="/queue">{{t.appName}}</a>
-    {{#user}}<nav><a href="/queue">{{t.queue}}</a>{{#isAdmin}} <a href="/audit">{{t.auditLog}}</a>{{/isAdmin}}
+    {{#user}}<nav><a href="/queue">{{t.queue}}</a>{{#isAdmin}} <a href="/audit">{{t.auditLog}}</a>{{/isAdmin}} <a href="/account">{{t.myAccount}}</a>
     <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}">
     <span class="who">{{name}}</span> <button type="submit">{{t.signOut}}</button></form></nav>{{/user}}
     </header>
@@ -110,6 +110,23 @@ enum WebTemplates {
     {{#entries}}<tr><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td><a href="/items/{{jobID}}">{{jobID}}</a></td><td>{{model}}</td><td>{{tokens}}</td><td>{{detail}}</td></tr>{{/entries}}
     </tbody></table>
     <p class="pager">{{#previousURL}}<a href="{{previousURL}}">← {{t.previous}}</a>{{/previousURL}} {{t.page}} {{pageNumber}} {{#nextURL}}<a href="{{nextURL}}">{{t.next}} →</a>{{/nextURL}}</p>
+    {{/body}}{{/layout}}
+    """
+
+    static let account = """
+    {{<layout}}{{$body}}
+    <h1>{{t.myAccount}}</h1>
+    <p>{{t.accountName}} : <strong>{{name}}</strong> ({{role}}){{#pipelines}} — {{t.pipeline}} : {{pipelines}}{{/pipelines}}</p>
+    <h2>{{t.changePassword}}</h2>
+    {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+    <form method="post" action="/account/password" class="card narrow">
+    {{#user}}<input type="hidden" name="csrf" value="{{csrf}}">{{/user}}
+    <input type="text" name="username" value="{{name}}" autocomplete="username" hidden>
+    <label>{{t.currentPassword}} <input type="password" name="current" autocomplete="current-password" required></label>
+    <label>{{t.newPassword}} <input type="password" name="new" autocomplete="new-password" minlength="10" required></label>
+    <label>{{t.confirmPassword}} <input type="password" name="confirm" autocomplete="new-password" minlength="10" required></label>
+    <button type="submit">{{t.changePassword}}</button>
+    </form>
     {{/body}}{{/layout}}
     """
 

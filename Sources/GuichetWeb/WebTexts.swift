@@ -65,6 +65,16 @@ public struct WebTexts: Sendable {
     public var noticeEdited: String
     public var citationVerified: String
     public var citationNotFound: String
+    public var myAccount: String
+    public var roleAdmin: String
+    public var roleApprover: String
+    public var changePassword: String
+    public var currentPassword: String
+    public var newPassword: String
+    public var confirmPassword: String
+    public var wrongCurrentPassword: String
+    public var passwordsDiffer: String
+    public var noticePasswordChanged: String
 
     /// French, the default.
     public static let french = WebTexts(
@@ -93,7 +103,13 @@ public struct WebTexts: Sendable {
         back: "Retour", items: "document(s)", page: "Page",
         noticeApproved: "Résultat approuvé et publié.", noticeRejected: "Résultat refusé.",
         noticeRerun: "Document relancé avec votre consigne.", noticeEdited: "Correction enregistrée.",
-        citationVerified: "✓ vérifiée", citationNotFound: "✗ citation introuvable")
+        citationVerified: "✓ vérifiée", citationNotFound: "✗ citation introuvable",
+        myAccount: "Mon compte", roleAdmin: "administrateur", roleApprover: "valideur",
+        changePassword: "Changer mon mot de passe", currentPassword: "Mot de passe actuel",
+        newPassword: "Nouveau mot de passe (10 caractères au moins)", confirmPassword: "Nouveau mot de passe, à nouveau",
+        wrongCurrentPassword: "Le mot de passe actuel est incorrect.",
+        passwordsDiffer: "Les deux saisies du nouveau mot de passe diffèrent.",
+        noticePasswordChanged: "Mot de passe changé. Vos autres sessions sont fermées.")
 
     /// The confirmation shown after a decision, from a fixed list: a request parameter picks
     /// one of these texts and never becomes text itself.
@@ -103,6 +119,7 @@ public struct WebTexts: Sendable {
         case "rejected": return noticeRejected
         case "rerun": return noticeRerun
         case "edited": return noticeEdited
+        case "password": return noticePasswordChanged
         default: return nil
         }
     }
