@@ -42,6 +42,8 @@ extension Daemon {
         guard let settings = try notificationSettings() else { return nil }
         var log = logger
         log[metadataKey: "guichet.component"] = "notify"
-        return NotificationService(settings: settings, source: StorePendingItems(store: store), logger: log)
+        // Kept in the state directory: a restart or a reload does not announce everything again.
+        return NotificationService(settings: settings, source: StorePendingItems(store: store), logger: log,
+                                   memory: FileAnnouncementStore(url: layout.stateDir.appendingPathComponent("notifications.json")))
     }
 }

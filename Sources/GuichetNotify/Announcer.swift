@@ -9,7 +9,8 @@ import Logging
 /// items are marked announced on a channel only once that channel accepted the digest — so a
 /// failed digest goes out again at the next round, as soon as the channel is back.
 ///
-/// The memory is in-process: after a restart, what is still pending is announced once more.
+/// The memory can be saved (``memory``) and handed to the next announcer (a restart, a
+/// configuration reload), so items already announced stay quiet.
 public struct Announcer: Sendable {
     /// What a round did on one channel.
     public enum Outcome: Sendable {
@@ -54,13 +55,27 @@ public struct Announcer: Sendable {
     /// stays broken is seen in the log without one error line per poll.
     static let failureReminderEvery = 20
 
-    /// Creates an announcer that has announced nothing yet.
-    public init(channels: [any NotificationChannel], interval: Double, pageURL: String? = nil, logger: Logger) {
+    /// Creates an announcer that remembers what `memory` says each channel (by name) announced,
+    /// or nothing when it is nil.
+    public init(channels: [any NotificationChannel], interval: Double, pageURL: String? = nil, logger: Logger,
+                remembering memory: AnnouncementMemory? = nil) {
         self.channels = channels
         self.interval = interval
         self.pageURL = pageURL
         self.logger = logger
-        self.states = Array(repeating: ChannelState(), count: channels.count)
+        self.states = channels.map { channel in
+            guard let saved = memory?.channels[channel.name] else { return ChannelState() }
+            return ChannelState(announced: Set(saved.announced), lastDigest: saved.lastDigest)
+        }
+    }
+
+    /// What each channel announced and when, to save and give to the next announcer.
+    public var memory: AnnouncementMemory {
+        var out = AnnouncementMemory()
+        for (index, channel) in channels.enumerated() {
+            out.channels[channel.name] = .init(announced: states[index].announced.sorted(), lastDigest: states[index].lastDigest)
+        }
+        return out
     }
 
     /// The item IDs channel `name` has announced and that were still pending at the last round.

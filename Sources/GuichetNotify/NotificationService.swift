@@ -6,7 +6,8 @@ import ServiceLifecycle
 /// and sends a digest through each channel when `Digest.shouldSend` says so.
 ///
 /// Add it to the daemon's `ServiceGroup`. On graceful shutdown it stops at once, aborting a
-/// send in progress (nothing is lost: the items stay pending and are announced at the next start).
+/// send in progress (nothing is lost: the items stay pending and are announced at the next start,
+/// unless the digest had already gone out).
 /// A failing source or channel is logged and tried again at the next poll; the service itself
 /// never throws.
 public struct NotificationService: Service, CustomStringConvertible {
@@ -18,6 +19,7 @@ public struct NotificationService: Service, CustomStringConvertible {
     public let channels: [any NotificationChannel]
     private let source: any PendingItemSource
     private let logger: Logger
+    private let memoryStore: (any AnnouncementStore)?
 
     /// Creates the service. Only stores its arguments: nothing runs before `run()`.
     ///
@@ -25,13 +27,16 @@ public struct NotificationService: Service, CustomStringConvertible {
     ///   - channels: the channels to use; nil (the default) builds them from `settings`
     ///     (`SMTPMailer` for `email`, `WebhookNotifier` for `webhook`).
     ///   - texts: the language of the e-mails.
+    ///   - memory: where what was announced is kept between runs; nil keeps it in memory only
+    ///     (a restart then announces what still waits once more).
     public init(
         settings: NotificationSettings, source: any PendingItemSource, logger: Logger,
-        texts: DigestTexts = .french, channels: [any NotificationChannel]? = nil
+        texts: DigestTexts = .french, channels: [any NotificationChannel]? = nil, memory: (any AnnouncementStore)? = nil
     ) {
         self.settings = settings
         self.source = source
         self.logger = logger
+        self.memoryStore = memory
         self.channels = channels ?? Self.channels(for: settings, texts: texts)
     }
 
@@ -55,10 +60,19 @@ public struct NotificationService: Service, CustomStringConvertible {
             "guichet.notify.channels": "\(channels.map(\.name).joined(separator: ","))",
             "guichet.notify.interval_s": "\(settings.interval)",
         ])
-        let settings = self.settings, channels = self.channels, source = self.source, logger = self.logger
+        let settings = self.settings, channels = self.channels, source = self.source, logger = self.logger, memoryStore = self.memoryStore
+        let remembered: AnnouncementMemory?
+        do {
+            remembered = try memoryStore?.load()
+        } catch {
+            // Unreadable: start afresh; the worst outcome is one digest too many.
+            logger.warning("cannot read what was already announced; starting afresh", metadata: ["guichet.notify.error": "\(error)"])
+            remembered = nil
+        }
         do {
             try await cancelWhenGracefulShutdown {
-                var announcer = Announcer(channels: channels, interval: settings.interval, pageURL: settings.pageURL, logger: logger)
+                var announcer = Announcer(channels: channels, interval: settings.interval, pageURL: settings.pageURL, logger: logger,
+                                          remembering: remembered)
                 var sourceFailures = 0
                 let pause = Duration.milliseconds(Int64((max(settings.pollInterval, 0.01) * 1000).rounded()))
                 while !Task.isCancelled {
@@ -68,7 +82,14 @@ public struct NotificationService: Service, CustomStringConvertible {
                             logger.notice("pending items readable again", metadata: ["guichet.notify.failures": "\(sourceFailures)"])
                             sourceFailures = 0
                         }
+                        let before = announcer.memory
                         await announcer.round(pending: pending, now: Date())
+                        let after = announcer.memory
+                        if let memoryStore, after != before {
+                            do { try memoryStore.save(after) } catch {
+                                logger.warning("cannot save what was announced", metadata: ["guichet.notify.error": "\(error)"])
+                            }
+                        }
                     } catch is CancellationError {
                         return
                     } catch {

@@ -59,6 +59,12 @@ import Testing
         // Nothing new: no second digest.
         try await Task.sleep(for: .seconds(3))
         #expect(hook.requests.count == 1)
+        // Nor after a restart: what was announced is remembered in the state directory.
+        #expect(h.stopDaemon() == 0)
+        try h.startDaemon(environment: ["GUICHET_TEST_WEBHOOK_SECRET": "s3cret-token"])
+        try await h.wait("the daemon back", timeout: 30) { ((try? String(contentsOf: h.daemonLog, encoding: .utf8)) ?? "").components(separatedBy: "notifying approvers").count == 3 }
+        try await Task.sleep(for: .seconds(3))
+        #expect(hook.requests.count == 1, "no digest of the same item after a restart")
         #expect(!((try? String(contentsOf: h.daemonLog, encoding: .utf8)) ?? "").contains("s3cret-token"))
     }
 }

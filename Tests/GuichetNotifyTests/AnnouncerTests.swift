@@ -55,6 +55,38 @@ struct AnnouncerTests {
         #expect(channel.digests.last?.newCount == 1)
     }
 
+    @Test("a restart or reload remembers what was announced and when, through the saved file")
+    func rememberedAcrossRestarts() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-announced-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let store = FileAnnouncementStore(url: file)
+        #expect(try store.load() == nil)
+        let five = (1...5).map { item("i\($0)", now: start) }
+        var first = Announcer(channels: [RecordingChannel()], interval: 900, logger: LogCapture().logger())
+        await first.round(pending: five, now: start)
+        try store.save(first.memory)
+        #expect((try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int) == 0o600)
+        #expect(!(try String(contentsOf: file, encoding: .utf8)).contains(".docx"), "IDs only, no document names")
+
+        // The next run: what was announced stays quiet, even long after the interval.
+        let channel = RecordingChannel()
+        var next = Announcer(channels: [channel], interval: 900, logger: LogCapture().logger(), remembering: try store.load())
+        await next.round(pending: five, now: start.addingTimeInterval(5000))
+        #expect(channel.digests.isEmpty)
+        // The interval also carries over: a new item right after the restart waits for it.
+        var early = Announcer(channels: [channel], interval: 900, logger: LogCapture().logger(), remembering: try store.load())
+        await early.round(pending: five + [item("i6", now: start)], now: start.addingTimeInterval(60))
+        #expect(channel.digests.isEmpty)
+        await next.round(pending: five + [item("i6", now: start)], now: start.addingTimeInterval(5001))
+        #expect(channel.digests.count == 1)
+        #expect(channel.digests.first?.count == 6 && channel.digests.first?.newCount == 1)
+        // Another channel's memory is its own: a new webhook announces everything once.
+        let webhook = RecordingChannel(name: "webhook")
+        var added = Announcer(channels: [webhook], interval: 900, logger: LogCapture().logger(), remembering: try store.load())
+        await added.round(pending: five, now: start.addingTimeInterval(5002))
+        #expect(webhook.digests.first?.count == 5)
+    }
+
     @Test("a failing channel does not mark items announced; the other channel is not held back")
     func failureIsolation() async throws {
         let good = RecordingChannel(name: "good")

@@ -73,6 +73,35 @@ struct NotificationServiceTests {
         #expect(!logs.all.contains { $0.flattened.contains("hook-secret") })
     }
 
+    @Test("a second run with the same memory file announces only what is new")
+    func memoryAcrossRuns() async throws {
+        let sink = try SMTPSink()
+        let receiver = try WebhookReceiver()
+        defer { sink.stop(); receiver.stop() }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-notify-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let source = FakeSource()
+        source.set((1...3).map { item("i\($0)") })
+        let logs = LogCapture()
+        func service() -> NotificationService {
+            NotificationService(settings: settings(sink: sink, receiver: receiver, interval: 0.2), source: source, logger: logs.logger(),
+                                memory: FileAnnouncementStore(url: file))
+        }
+        try await running(service(), logs: logs) {
+            #expect(await eventually { sink.mails.count == 1 && receiver.requests.count == 1 })
+        }
+        // Restarted (or reloaded): the same three still wait, and nobody hears of them again.
+        try await running(service(), logs: logs) {
+            let polls = source.calls
+            #expect(await eventually { source.calls >= polls + 10 })
+            #expect(sink.mails.count == 1 && receiver.requests.count == 1)
+            source.add([item("i4")])
+            #expect(await eventually { sink.mails.count == 2 && receiver.requests.count == 2 })
+        }
+        let json = try JSONDecoder().decode(WebhookPayload.self, from: Data(receiver.requests[1].body))
+        #expect(json.count == 4 && json.newCount == 1)
+    }
+
     @Test("a channel failing then recovering: retried at each poll, logged once, sent once back")
     func failingThenRecovering() async throws {
         let sink = try SMTPSink()
