@@ -89,13 +89,31 @@ struct BlockBuilder {
         guard BlockBuilder.isHeading(l, body: bodySize) else { return false }
         let t = l.text
         if let last = t.last, "。！？".contains(last) { return false }
-        if t.hasSuffix(".") && t.split(separator: " ").count >= 8 { return false }
-        if t.hasSuffix(":") && t.split(separator: " ").count >= 8 { return false }  // a lead-in sentence
+        let words = t.split(separator: " ")
+        if t.hasSuffix(".") && words.count >= 8 { return false }
+        if t.hasSuffix(":") && words.count >= 8 { return false }  // a lead-in sentence
         if t.reduce(0, { $0 + ($1 == "," ? 1 : 0) }) >= 3 { return false }
+        // A bulleted line is a list item, bold or not ("- Anomalies générées par l’API").
+        if let marker = BlockBuilder.listMarker(t), !marker.ordered { return false }
+        // A title does not end on "de", "la", "est"…: the line goes on below, it is prose.
+        if words.count >= 3, let last = words.last, BlockBuilder.continuingWords.contains(last.lowercased()) { return false }
+        // A long line with a verb like "est" or "is" states something: a sentence.
+        if words.count >= 10, words.contains(where: { BlockBuilder.copulas.contains($0.lowercased()) }) { return false }
         if l.size >= bodySize * 1.15 + 0.3 { return true }
         let right = columnRight[ColumnKey(l)] ?? l.x2
         return l.x2 < right - 2 * max(l.size, 1)
     }
+
+    /// Words a French or English line does not end on unless it goes on (articles,
+    /// prepositions, conjunctions, auxiliaries).
+    static let continuingWords: Set<String> = [
+        "le", "la", "les", "l’", "l'", "un", "une", "des", "du", "de", "d’", "d'", "et", "ou", "à", "au", "aux", "en", "par",
+        "pour", "sur", "dans", "avec", "que", "qui", "est", "sont", "ont", "ce", "cette", "ces", "son", "sa", "ses",
+        "the", "an", "of", "to", "and", "or", "in", "on", "for", "with", "by", "is", "are", "that", "which",
+    ]
+
+    /// Verbs that make a long line a statement rather than a title.
+    static let copulas: Set<String> = ["est", "sont", "sera", "seront", "doit", "doivent", "is", "are", "was", "were", "must", "will"]
 
     func level(of l: Line) -> Int {
         // Numbered headings ("2.5.3 L'adresse") carry their depth in the number.
