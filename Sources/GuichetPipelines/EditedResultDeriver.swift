@@ -4,10 +4,11 @@ import GuichetCore
 import GuichetDOCX
 import GuichetJobs
 
-
-/// When an approver corrects a Markdown or text result, the DOCX written from that text is
-/// written again from the corrected text, so the published files agree. A DOCX that is the
-/// input document rewritten in place (DOCX input) cannot be rebuilt from text and is left.
+/// When an approver corrects a Markdown or text result, the files derived from that text are
+/// written again, so the published files agree: the DOCX written from the text, and the
+/// CriticMarkup copy of a proofreading (now every change from the source to the approved text,
+/// the machine's and the approver's). A DOCX that is the input document rewritten in place
+/// (DOCX input) cannot be rebuilt from text and is left.
 public struct EditedResultDeriver: ResultDeriver {
     let configuration: GuichetConfiguration
     let layout: StateLayout
@@ -28,6 +29,18 @@ public struct EditedResultDeriver: ResultDeriver {
             let structure = writer.structure(of: Data(text.utf8), format: ext == "md" ? .markdown : .plainText)
             out[url.lastPathComponent] = try DOCXWriter.data(structure, properties: writer.properties())
         }
+        let criticName = "\(stem).critic.\(ext)"
+        if otherFiles.contains(where: { $0.lastPathComponent == criticName }), let source = sourceText(of: job) {
+            out[criticName] = Data(Corrections.criticMarkup(source, text).utf8)
+        }
         return out
+    }
+
+    /// The text the job worked on: the extracted text of a PDF, or the dropped Markdown or text.
+    func sourceText(of job: Job) -> String? {
+        let extracted = layout.jobDir(job.id).appendingPathComponent(DocumentLoader.extractedSourceName)
+        if let s = try? String(contentsOf: extracted, encoding: .utf8) { return s }
+        guard job.format == InputFormat.markdown.rawValue || job.format == InputFormat.plainText.rawValue, let url = try? layout.stateFile(job.originalPath) else { return nil }
+        return try? String(contentsOf: url, encoding: .utf8)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GuichetCore
+import GuichetJobs
 import GuichetPipelines
 import GuichetTestSupport
 import Testing
@@ -42,6 +43,41 @@ import Testing
         #expect(corrections.count == 8)
         #expect(corrections.contains { $0.before == "enfant" && $0.after == "enfants" && $0.context.contains("sont aller") })
         #expect(done.flags.first == "\(corrections.count) correction(s).")
+    }
+
+    /// An approver corrects the corrected text before approving: the CriticMarkup copy that
+    /// will be published is rebuilt, and shows every change from the source to the approved
+    /// text, the machine's and the approver's; accepting them all gives the approved text.
+    @Test func anEditedResultGetsItsCriticMarkupRebuilt() async throws {
+        let h = try PipelineHarness(behavior: { r in
+            .chat(content: (r.lastUserMessage ?? "").replacingOccurrences(of: "Les enfant sont aller", with: "Les enfants sont allés"))
+        })
+        let job = try await h.claim("sortie.md", Self.text, folder: "proofread")
+        guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
+        let dir = try h.layout.stateFile(done.resultPath!).deletingLastPathComponent()
+        let edited = try h.result(done).replacingOccurrences(of: "Le repas sera servi a midi", with: "Le déjeuner sera servi à midi")
+        let desk = ReviewDesk(configuration: h.configuration, layout: h.layout, store: h.store, logger: h.logger)
+        let others = desk.resultFiles(of: done).dropFirst()
+        var files = try EditedResultDeriver(configuration: h.configuration, layout: h.layout)
+            .derivedFiles(job: done, editedName: "sortie.corrige.md", text: edited, otherFiles: Array(others))
+        files["sortie.corrige.md"] = Data(edited.utf8)
+        _ = try await desk.replaceResult(done.id, by: "Marie", files: files, note: "test")
+        let critic = try String(contentsOf: dir.appendingPathComponent("sortie.corrige.critic.md"), encoding: .utf8)
+        #expect(critic.contains("Les {~~enfant~>enfants~~} sont {~~aller~>allés~~}"), "the machine's corrections")
+        #expect(critic.contains("Le {~~repas~>déjeuner~~} sera servi {~~a~>à~~} midi"), "the approver's")
+        #expect(Self.acceptAll(critic) == edited)
+        // The machine's own version is kept aside.
+        let machine = try String(contentsOf: h.layout.jobDir(done.id).appendingPathComponent("machine/sortie.corrige.critic.md"), encoding: .utf8)
+        #expect(!machine.contains("déjeuner"))
+    }
+
+    /// The text once every CriticMarkup change is accepted.
+    static func acceptAll(_ s: String) -> String {
+        var out = s
+        for (pattern, template) in [(#"\{~~(.*?)~>(.*?)~~\}"#, "$2"), (#"\{\+\+(.*?)\+\+\}"#, "$1"), (#"\{--(.*?)--\}"#, "")] {
+            out = out.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
+        }
+        return out
     }
 
     @Test func aModelThatRewritesIsCaught() async throws {
