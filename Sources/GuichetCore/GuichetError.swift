@@ -27,6 +27,9 @@ public struct GuichetError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let conflict = Code(rawValue: "conflict")
         public static let configuration = Code(rawValue: "configuration")
         public static let io = Code(rawValue: "io")
+        /// A decision is recorded but its result could not be written to the output folder yet
+        /// (full, unreachable): the daemon publishes it as soon as it can.
+        public static let publicationPending = Code(rawValue: "publication_pending")
         public static let internalError = Code(rawValue: "internal")
     }
 

@@ -45,7 +45,7 @@ public struct ReviewDesk: Sendable {
         } catch {
             // The decision stands (recorded above); only the delivery waits.
             let cause = (error as? GuichetError)?.message ?? "\(error)"
-            throw GuichetError(.io, "approved, but not published yet: \(cause); the daemon publishes it as soon as the output folder takes it",
+            throw GuichetError(.publicationPending, "approved, but not published yet: \(cause); the daemon publishes it as soon as the output folder takes it",
                                userMessage: "Validé, mais pas encore déposé dans le dossier de sortie (\((error as? GuichetError)?.userMessage ?? cause)). Il le sera automatiquement.")
         }
     }

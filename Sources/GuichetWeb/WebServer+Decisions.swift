@@ -8,7 +8,12 @@ extension WebServer {
     func addDecisionRoutes(_ router: Router<WebContext>) {
         router.post("/items/:id/approve") { _, context in
             try await decide(context) { job, account, form in
-                _ = try await desk.approve(job.id, by: account.name, comment: form.text("comment"))
+                do {
+                    _ = try await desk.approve(job.id, by: account.name, comment: form.text("comment"))
+                } catch let e as GuichetError where e.code == .publicationPending {
+                    // The decision stands; only the delivery waits, and the daemon finishes it.
+                    return "/queue?done=approvedPending"
+                }
                 return "/queue?done=approved"
             }
         }

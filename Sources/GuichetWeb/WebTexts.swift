@@ -75,6 +75,7 @@ public struct WebTexts: Sendable {
     public var wrongCurrentPassword: String
     public var passwordsDiffer: String
     public var noticePasswordChanged: String
+    public var noticeApprovedPending: String
 
     /// French, the default.
     public static let french = WebTexts(
@@ -109,7 +110,8 @@ public struct WebTexts: Sendable {
         newPassword: "Nouveau mot de passe (10 caractères au moins)", confirmPassword: "Nouveau mot de passe, à nouveau",
         wrongCurrentPassword: "Le mot de passe actuel est incorrect.",
         passwordsDiffer: "Les deux saisies du nouveau mot de passe diffèrent.",
-        noticePasswordChanged: "Mot de passe changé. Vos autres sessions sont fermées.")
+        noticePasswordChanged: "Mot de passe changé. Vos autres sessions sont fermées.",
+        noticeApprovedPending: "Résultat approuvé. Le dossier de sortie est plein ou inaccessible : il y sera déposé automatiquement dès que possible.")
 
     /// The confirmation shown after a decision, from a fixed list: a request parameter picks
     /// one of these texts and never becomes text itself.
@@ -120,6 +122,7 @@ public struct WebTexts: Sendable {
         case "rerun": return noticeRerun
         case "edited": return noticeEdited
         case "password": return noticePasswordChanged
+        case "approvedPending": return noticeApprovedPending
         default: return nil
         }
     }

@@ -112,6 +112,10 @@ struct Review: AsyncParsableCommand {
             do {
                 let j = try await d.reviewDesk.approve(jid, by: by, comment: comment)
                 print("approved \(j.id); published to \(d.layout.outputDir.appendingPathComponent(j.outputPath ?? "").path)")
+            } catch let e as GuichetError where e.code == .publicationPending {
+                // Not a usage problem: the decision is recorded, the delivery waits.
+                FileHandle.standardError.write(Data("\(e.message)\n".utf8))
+                throw ExitCode(1)
             } catch let e as GuichetError {
                 throw ValidationError(e.message)
             }

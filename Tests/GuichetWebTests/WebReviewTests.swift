@@ -31,6 +31,32 @@ struct WebReviewTests {
         }
     }
 
+    @Test("Approving while the output folder cannot take the file: approved, told it waits, published later")
+    func approveWhilePublicationWaits() async throws {
+        let h = try WebHarness()
+        defer { h.cleanUp() }
+        try await h.addAccount("marie")
+        let job = try await h.awaitingJob()
+        // Something in the way of Output/translate/ (a share gone read-only would do the same).
+        let out = h.layout.outputDir.appendingPathComponent("translate")
+        try? FileManager.default.removeItem(at: out)
+        try Data("pas un dossier".utf8).write(to: out)
+        try await h.application().test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("marie")
+            let p = try await b.post("/items/\(job.id)/approve", ["comment": "ok"])
+            #expect(p.status == .seeOther && p.location == "/queue?done=approvedPending")
+            #expect(try await b.get("/queue?done=approvedPending").body.contains("il y sera déposé automatiquement"))
+        }
+        let waiting = try #require(try await h.store.job(job.id))
+        #expect(waiting.state == .approved && waiting.decidedBy == "marie" && waiting.outputPath == nil)
+        try FileManager.default.removeItem(at: out)
+        let (published, stillWaiting) = try await h.desk.publishPending()
+        #expect(published == 1 && stillWaiting == 0)
+        let done = try #require(try await h.store.job(job.id))
+        #expect(try String(contentsOf: h.layout.outputDir.appendingPathComponent(try #require(done.outputPath)), encoding: .utf8) == "Hello world.")
+    }
+
     @Test("Approving on the page publishes to Output and records who")
     func approve() async throws {
         let h = try WebHarness()
