@@ -13,6 +13,21 @@ public struct ChatRequest: Sendable, Equatable {
     public var maxTokens: Int?
     /// When true, sends `"response_format": {"type": "json_object"}`.
     public var jsonMode: Bool
+    /// When set, sends `"response_format": {"type": "json_schema", …}` instead: servers that
+    /// know it (llama.cpp, vLLM, Ollama, OpenAI) can only produce JSON of this shape. A server
+    /// that does not know it answers 4xx; the caller then asks again with ``jsonMode``.
+    public var jsonSchema: JSONSchema?
+
+    /// A named JSON schema for `response_format`.
+    public struct JSONSchema: Sendable, Equatable {
+        public var name: String
+        public var schema: JSONValue
+
+        public init(name: String, schema: JSONValue) {
+            self.name = name
+            self.schema = schema
+        }
+    }
 
     /// Creates a chat request. `temperature` defaults to 0.
     public init(
@@ -20,13 +35,15 @@ public struct ChatRequest: Sendable, Equatable {
         messages: [ChatMessage],
         temperature: Double? = 0,
         maxTokens: Int? = nil,
-        jsonMode: Bool = false
+        jsonMode: Bool = false,
+        jsonSchema: JSONSchema? = nil
     ) {
         self.model = model
         self.messages = messages
         self.temperature = temperature
         self.maxTokens = maxTokens
         self.jsonMode = jsonMode
+        self.jsonSchema = jsonSchema
     }
 
     /// The JSON body sent on the wire.
@@ -36,7 +53,8 @@ public struct ChatRequest: Sendable, Equatable {
             messages: messages,
             temperature: temperature,
             maxTokens: maxTokens,
-            responseFormat: jsonMode ? WireRequest.ResponseFormat(type: "json_object") : nil,
+            responseFormat: jsonSchema.map { WireRequest.ResponseFormat(type: "json_schema", jsonSchema: .init(name: $0.name, strict: true, schema: $0.schema)) }
+                ?? (jsonMode ? WireRequest.ResponseFormat(type: "json_object") : nil),
             stream: false
         )
         let encoder = JSONEncoder()
@@ -47,7 +65,19 @@ public struct ChatRequest: Sendable, Equatable {
     /// The OpenAI wire format of a chat completion request.
     private struct WireRequest: Encodable {
         struct ResponseFormat: Encodable {
+            struct Schema: Encodable {
+                var name: String
+                var strict: Bool
+                var schema: JSONValue
+            }
+
             var type: String
+            var jsonSchema: Schema?
+
+            enum CodingKeys: String, CodingKey {
+                case type
+                case jsonSchema = "json_schema"
+            }
         }
 
         var model: String

@@ -51,10 +51,11 @@ struct FindingsConsolidator: Sendable {
             }
             try await FanOut.run(pending, width: runner.settings.maxConcurrency, call: { item in
                 let started = Date()
-                let c = try await runner.client.complete(ChatRequest(
+                let c = try await runner.structuredOutput.complete(ChatRequest(
                     model: runner.settings.model,
                     messages: [builder.systemMessage, .user(Self.prompt + item.record.source)],
-                    temperature: 0, maxTokens: runner.settings.maxOutputTokens, jsonMode: true))
+                    temperature: 0, maxTokens: runner.settings.maxOutputTokens, jsonMode: true),
+                    schema: StructuredOutput.groupsSchema, client: runner.client, logger: logger)
                 return ChunkResult(text: c.content, model: c.model, promptTokens: c.promptTokens, completionTokens: c.completionTokens,
                                    attempts: c.attempts, durationMs: Int(Date().timeIntervalSince(started) * 1000))
             }, then: { item, result in

@@ -75,9 +75,10 @@ struct FindingsStage: Sendable {
         slots["text"] = record.source
         var messages = builder.chunkMessages(record.source, extraSlots: slots)
         for attempt in 1...2 {
-            let c = try await runner.client.complete(ChatRequest(
+            let c = try await runner.structuredOutput.complete(ChatRequest(
                 model: runner.settings.model, messages: messages, temperature: builder.pipeline.temperature,
-                maxTokens: runner.settings.maxOutputTokens, jsonMode: true))
+                maxTokens: runner.settings.maxOutputTokens, jsonMode: true),
+                schema: StructuredOutput.findingsSchema(categories: categories), client: runner.client, logger: logger)
             usage.add(c)
             switch FindingJSON.parse(c.content, categories: categories) {
             case .success(let parsed):

@@ -25,6 +25,8 @@ public struct JobRunner: Sendable {
     let settings: ProcessorSettings
     let logger: Logger
     let pdfExtractor: any PDFExtractor
+    /// Whether the model server takes JSON schemas, learnt once for all the jobs of this runner.
+    let structuredOutput = StructuredOutput()
 
     public init(configuration: GuichetConfiguration, layout: StateLayout, store: any JobStore,
                 client: any ChatClient, settings: ProcessorSettings? = nil, pdfExtractor: any PDFExtractor = InProcessPDFExtractor(),

@@ -24,6 +24,8 @@ public struct FakeRequest: Sendable {
     public var maxTokens: Int?
     /// `response_format.type` of a chat completion body (e.g. `"json_object"`).
     public var responseFormatType: String?
+    /// `response_format.json_schema.schema` of a chat completion body, as JSON text (keys sorted).
+    public var responseSchema: String?
     /// Wall-clock arrival time (when the whole request had been read).
     public var arrivalTime: Date
     /// Monotonic arrival time in nanoseconds (`DispatchTime.now().uptimeNanoseconds`), for gaps.
@@ -64,6 +66,10 @@ public struct FakeRequest: Sendable {
             temperature = (object["temperature"] as? NSNumber)?.doubleValue
             maxTokens = (object["max_tokens"] as? NSNumber)?.intValue
             responseFormatType = (object["response_format"] as? [String: Any])?["type"] as? String
+            if let schema = ((object["response_format"] as? [String: Any])?["json_schema"] as? [String: Any])?["schema"],
+               let data = try? JSONSerialization.data(withJSONObject: schema, options: [.sortedKeys, .withoutEscapingSlashes]) {
+                responseSchema = String(decoding: data, as: UTF8.self)
+            }
             if let list = object["messages"] as? [[String: Any]] {
                 messages = list.map { (role: $0["role"] as? String ?? "", content: $0["content"] as? String ?? "") }
             }

@@ -38,7 +38,11 @@ import Testing
         let job = try await h.claim("rapport.md", Self.report, folder: "swot")
         guard case .awaitingReview(let done) = await h.runner().run(job) else { Issue.record("not done"); return }
         let md = try h.result(done)
-        #expect(h.server.chatRequests.allSatisfy { $0.responseFormatType == "json_object" }, "JSON mode asked for")
+        // The answer's shape is asked for as a JSON schema, with the pipeline's categories.
+        #expect(h.server.chatRequests.allSatisfy { $0.responseFormatType == "json_schema" }, "a JSON schema asked for")
+        let schema = try #require(h.server.chatRequests.first?.responseSchema)
+        #expect(schema.contains(#""enum":["strength","weakness","opportunity","threat"]"#))
+        #expect(schema.contains(#""required":["category","statement","quote"]"#))
         #expect(md.hasPrefix("# Analyse SWOT — rapport.md"))
         #expect(md.contains("| Forces | Faiblesses |") && md.contains("| Opportunités | Menaces |"))
         // Whitespace and apostrophe differences (’ vs ') do not prevent verification; pages are found.
@@ -52,6 +56,28 @@ import Testing
         let text = try DOCXReader.text(of: docx)
         #expect(text.contains("Forces") && text.contains("Menaces"))
         #expect(text.contains { $0.contains("citation non trouvée") })
+    }
+
+    /// A model server that does not know `json_schema` (HTTP 400 when it is sent) still gets
+    /// the job done with plain JSON mode, and is asked with a schema no more than once per
+    /// concurrent call; the runner remembers it for the next job.
+    @Test func aServerWithoutJSONSchemaGetsJSONMode() async throws {
+        let answer = #"{"items": ["# + item("strength", "Bibliothèques", "réseau de bibliothèques") + "]}"
+        let h = try PipelineHarness(behavior: { r in
+            r.responseFormatType == "json_schema"
+                ? .status(400, body: #"{"error": {"message": "unknown response_format type: json_schema"}}"#)
+                : .chat(content: answer)
+        })
+        let runner = h.runner()
+        let first = try await h.claim("rapport.md", Self.report, folder: "swot")
+        guard case .awaitingReview(let done) = await runner.run(first) else { Issue.record("not done"); return }
+        #expect(done.flags.first == "1 point(s) ; 1 citation(s) vérifiée(s) sur 1.")
+        let refused = h.server.chatRequests.filter { $0.responseFormatType == "json_schema" }.count
+        #expect(refused >= 1 && refused <= h.configuration.llm.maxConcurrentRequests)
+        let before = h.server.chatRequests.count
+        let second = try await h.claim("autre.md", Self.report, folder: "swot")
+        guard case .awaitingReview = await runner.run(second) else { Issue.record("second not done"); return }
+        #expect(h.server.chatRequests.dropFirst(before).allSatisfy { $0.responseFormatType == "json_object" }, "learnt once for the runner")
     }
 
     @Test func brokenJSONIsRepairedOrAskedAgainWithTheProblem() async throws {
