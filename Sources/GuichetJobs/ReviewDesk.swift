@@ -87,9 +87,17 @@ public struct ReviewDesk: Sendable {
         }
         let lock = try await lockJob(id)
         defer { withExtendedLifetime(lock) {} }
+        let current = try await existing(id)
+        guard current.state == .awaitingReview else {
+            throw GuichetError(.conflict, "job \(id) is not awaiting review", userMessage: "Ce document n'attend plus de validation.")
+        }
+        // The new run replaces the result: the one the approver sent back is kept, numbered.
+        // A copy (not a move), so a crash before the state changes leaves the item whole.
+        let kept = try keepEarlierResult(of: current)
         let job = try await store.transition(
             id, from: [.awaitingReview], to: .queued,
-            audit: AuditEntry(jobID: id, actor: name, action: .requeued, detail: "re-run with instruction: \(instruction)")
+            audit: AuditEntry(jobID: id, actor: name, action: .requeued,
+                              detail: "re-run with instruction: \(instruction)" + (kept.map { "; earlier result kept as version \($0)" } ?? ""))
         ) {
             $0.options["instruction"] = instruction
             $0.notBefore = nil

@@ -7,6 +7,7 @@ import GuichetPipelines
 /// source and result aligned passage by passage.
 struct ItemPage {
     struct ResultFile { var index: Int; var name: String }
+    struct EarlierVersion { var version: Int; var files: [ResultFile] }
     struct Piece { var text: String; var changed: Bool }
     struct Row { var source: [Piece]; var result: [Piece] }
     struct Audit { var at: String; var actor: String; var action: String; var model: String; var tokens: String; var detail: String }
@@ -32,6 +33,8 @@ struct ItemPage {
     var decision: String?
     var failure: String?
     var resultFiles: [ResultFile]
+    /// Results sent back for a new run, kept.
+    var earlier: [EarlierVersion]
     var flags: [String]
     var corrections: [CorrectionRow]
     var findings: [FindingRow]

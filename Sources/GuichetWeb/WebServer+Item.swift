@@ -23,6 +23,14 @@ extension WebServer {
             guard files.indices.contains(index) else { return notFound(context) }
             return try download(files[index], name: files[index].lastPathComponent)
         }
+        router.get("/items/:id/earlier/:version/:index") { _, context in
+            guard let job = try await visibleJob(context.parameters.get("id"), context),
+                  let version = context.parameters.get("version", as: Int.self),
+                  let index = context.parameters.get("index", as: Int.self),
+                  let files = desk.earlierResults(of: job.id).first(where: { $0.version == version })?.files,
+                  files.indices.contains(index) else { return notFound(context) }
+            return try download(files[index], name: files[index].lastPathComponent)
+        }
     }
 
     /// A stored file as an attachment. The path comes from the job record, never from the
@@ -80,6 +88,9 @@ extension WebServer {
             model: job.model ?? "—", promptTokens: job.promptTokens, completionTokens: job.completionTokens,
             timeSpent: spent > 0 ? Self.duration(Double(spent) / 1000) : "—", decision: decision, failure: job.failureReason,
             resultFiles: files.enumerated().map { .init(index: $0.offset, name: $0.element.lastPathComponent) },
+            earlier: desk.earlierResults(of: job.id).map { v in
+                .init(version: v.version, files: v.files.enumerated().map { .init(index: $0.offset, name: $0.element.lastPathComponent) })
+            },
             flags: job.flags,
             corrections: Correction.stored(inJobDir: jobDir).map { .init(before: $0.before, after: $0.after, context: $0.context) },
             findings: findings,

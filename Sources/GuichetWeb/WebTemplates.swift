@@ -69,6 +69,7 @@ enum WebTemplates {
     </dl>
     <p class="downloads"><a href="/items/{{id}}/source">{{t.download}} : {{t.source}}</a>
     {{#resultFiles}} · <a href="/items/{{id}}/result/{{index}}">{{t.download}} : {{name}}</a>{{/resultFiles}}</p>
+    {{^empty(earlier)}}<p class="downloads">{{t.earlierVersions}} :{{#earlier}} <span>{{t.version}} {{version}} ({{#files}}<a href="/items/{{id}}/earlier/{{version}}/{{index}}">{{name}}</a> {{/files}})</span>{{/earlier}}</p>{{/empty(earlier)}}
     {{^empty(flags)}}<section class="flags"><h2>{{t.flags}}</h2><ul>{{#flags}}<li>⚑ {{.}}</li>{{/flags}}</ul></section>{{/empty(flags)}}
     {{^empty(corrections)}}<section><h2>{{t.corrections}} ({{count(corrections)}})</h2><table class="corrections"><tbody>
     {{#corrections}}<tr><td><del>{{before}}</del></td><td>→</td><td><ins>{{after}}</ins></td><td class="context">{{context}}</td></tr>{{/corrections}}

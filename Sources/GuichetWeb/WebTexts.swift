@@ -76,6 +76,8 @@ public struct WebTexts: Sendable {
     public var passwordsDiffer: String
     public var noticePasswordChanged: String
     public var noticeApprovedPending: String
+    public var earlierVersions: String
+    public var version: String
 
     /// French, the default.
     public static let french = WebTexts(
@@ -111,7 +113,8 @@ public struct WebTexts: Sendable {
         wrongCurrentPassword: "Le mot de passe actuel est incorrect.",
         passwordsDiffer: "Les deux saisies du nouveau mot de passe diffèrent.",
         noticePasswordChanged: "Mot de passe changé. Vos autres sessions sont fermées.",
-        noticeApprovedPending: "Résultat approuvé. Le dossier de sortie est plein ou inaccessible : il y sera déposé automatiquement dès que possible.")
+        noticeApprovedPending: "Résultat approuvé. Le dossier de sortie est plein ou inaccessible : il y sera déposé automatiquement dès que possible.",
+        earlierVersions: "Résultats précédents (renvoyés pour un nouveau traitement)", version: "version")
 
     /// The confirmation shown after a decision, from a fixed list: a request parameter picks
     /// one of these texts and never becomes text itself.

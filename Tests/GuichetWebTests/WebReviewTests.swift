@@ -111,6 +111,36 @@ struct WebReviewTests {
         #expect(rerun.options["instruction"] == "garder le terme « délibération »")
     }
 
+    @Test("A result sent back for a new run is kept, numbered, and offered on the page")
+    func earlierResultsAreKept() async throws {
+        let h = try WebHarness()
+        defer { h.cleanUp() }
+        try await h.addAccount("marie")
+        let job = try await h.awaitingJob(result: "First version.")
+        try await h.application().test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("marie")
+            try await b.get("/items/\(job.id)")
+            #expect(try await b.post("/items/\(job.id)/rerun", ["instruction": "plus court"]).status == .seeOther)
+            // The new run writes its result (as ResultWriter does) and waits for review again.
+            let resultFile = try h.layout.stateFile(try #require(job.resultPath))
+            try Data("Second version.".utf8).write(to: resultFile)
+            _ = try await h.store.transition(job.id, from: [.queued], to: .awaitingReview, audit: nil) { _ in }
+            let page = try await b.get("/items/\(job.id)").body
+            #expect(page.contains("Résultats précédents"))
+            #expect(page.contains("<a href=\"/items/\(job.id)/earlier/1/0\">note.en.md</a>"))
+            let earlier = try await b.get("/items/\(job.id)/earlier/1/0")
+            #expect(earlier.status == .ok && earlier.body == "First version.")
+            #expect(try await b.get("/items/\(job.id)/result/0").body == "Second version.")
+            // Only versions and indexes that exist: nothing else is reachable.
+            #expect(try await b.get("/items/\(job.id)/earlier/2/0").status == .notFound)
+            #expect(try await b.get("/items/\(job.id)/earlier/1/1").status == .notFound)
+            #expect(try await b.get("/items/\(job.id)/earlier/..%2F..%2Fresult/0").status == .notFound)
+        }
+        let audit = try await h.store.audit(of: job.id, limit: nil)
+        #expect(audit.contains { $0.action == .requeued && ($0.detail ?? "").contains("earlier result kept as version 1") })
+    }
+
     @Test("Editing a text result keeps the machine's version and records the edit")
     func editText() async throws {
         let h = try WebHarness()
