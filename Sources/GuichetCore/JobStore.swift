@@ -7,12 +7,15 @@ public struct JobFilter: Sendable, Equatable {
     public var limit: Int?
     /// How many of the matching jobs to skip (for pages of a long queue).
     public var offset: Int
+    /// Only jobs whose result has not been written to `Output/` (no `outputPath`).
+    public var unpublished: Bool
 
-    public init(states: Set<JobState>? = nil, pipelines: Set<String>? = nil, limit: Int? = nil, offset: Int = 0) {
+    public init(states: Set<JobState>? = nil, pipelines: Set<String>? = nil, limit: Int? = nil, offset: Int = 0, unpublished: Bool = false) {
         self.states = states
         self.pipelines = pipelines
         self.limit = limit
         self.offset = offset
+        self.unpublished = unpublished
     }
 }
 

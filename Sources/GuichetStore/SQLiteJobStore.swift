@@ -49,6 +49,7 @@ public final class SQLiteJobStore: JobStore {
         var q = JobRow.all()
         if let s = filter.states { q = q.filter(s.map(\.rawValue).contains(Column("state"))) }
         if let p = filter.pipelines { q = q.filter(p.contains(Column("pipeline"))) }
+        if filter.unpublished { q = q.filter(Column("outputPath") == nil) }
         q = q.order(Column("createdAt"), Column("id"))
         if let l = filter.limit { q = q.limit(l, offset: filter.offset) } else if filter.offset > 0 { q = q.limit(-1, offset: filter.offset) }
         return q
@@ -68,6 +69,7 @@ public final class SQLiteJobStore: JobStore {
             var q = JobRow.all()
             if let s = filter.states { q = q.filter(s.map(\.rawValue).contains(Column("state"))) }
             if let p = filter.pipelines { q = q.filter(p.contains(Column("pipeline"))) }
+            if filter.unpublished { q = q.filter(Column("outputPath") == nil) }
             return try q.fetchCount(db)
         }
     }

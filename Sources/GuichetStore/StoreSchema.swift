@@ -88,6 +88,13 @@ enum StoreSchema {
                 try db.execute(sql: "UPDATE session SET token = ? WHERE token = ?", arguments: [SessionTokenDigest.of(token), token])
             }
         }
+        migrator.registerMigration("v4_unpublished_index") { db in
+            // The daemon looks for approved results still to publish every few seconds: with
+            // the output path in the index, the look reads only those, however many results
+            // were published over the years. (A partial index would be smaller, but SQLite
+            // cannot use one for a state given as a bound parameter.)
+            try db.create(index: "job_state_unpublished", on: "job", columns: ["state", "outputPath", "createdAt", "id"])
+        }
         return migrator
     }
 }

@@ -20,6 +20,31 @@ struct QueueIndexTests {
     }
 }
 
+/// The daemon's look for approved results still to publish (every few seconds) reads only
+/// those, through an index, however many were published before.
+struct UnpublishedIndexTests {
+    @Test func approvedResultsStillToPublishAreFoundThroughTheirIndex() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-unpub-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SQLiteJobStore(path: path)
+        let filter = JobFilter(states: [.approved], unpublished: true)
+        let plan = try await store.queryPlan(for: filter).joined(separator: " | ")
+        #expect(plan.contains("USING INDEX job_state_unpublished (state=? AND outputPath=?)"), "\(plan)")
+        #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+        var made: [JobID] = []
+        for i in 0..<4 {
+            let j = Job(pipeline: "translate", sourceName: "\(i).md", sourceRelativePath: "\(i).md", originalPath: "x", format: "md", state: .awaitingReview)
+            try await store.insert(j, audit: AuditEntry(jobID: j.id, actor: "guichet", action: .received))
+            _ = try await store.transition(j.id, from: [.awaitingReview], to: .approved, audit: nil) { job in
+                if i % 2 == 0 { job.outputPath = "translate/\(i).md" }
+            }
+            made.append(j.id)
+        }
+        #expect(try await store.jobs(matching: filter).map(\.id) == [made[1], made[3]])
+        #expect(try await store.countJobs(matching: filter) == 2)
+    }
+}
+
 struct JobPrefixTests {
     @Test func aPrefixFindsTheJobsItStarts() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-prefix-\(UUID().uuidString).sqlite").path
