@@ -162,6 +162,9 @@ import Testing
         #expect(whileFull.isEmpty, "nothing half written, no temporary file left: \(whileFull)")
         #expect(try await h.jobs(.approved).count == files, "every decision recorded")
         #expect(try await h.jobs(.approved).allSatisfy { $0.outputPath == nil })
+        // Ops see it: the metric an alert can watch.
+        let metrics = try String(contentsOf: URL(string: h.webURL + "/metrics")!, encoding: .utf8)
+        #expect(metrics.contains("guichet_publications_pending \(files)"), "\(metrics.split(separator: "\n").filter { $0.contains("publications") })")
         try FileManager.default.removeItem(at: ballast)
 
         try await h.wait("every approved result published by the running daemon", timeout: 60) {
