@@ -45,6 +45,7 @@ public struct ReviewDesk: Sendable {
         } catch {
             // The decision stands (recorded above); only the delivery waits.
             let cause = (error as? GuichetError)?.message ?? "\(error)"
+            logger.warning("result approved but not published yet", metadata: ["guichet.job.id": "\(id)", "guichet.error": "\(cause)"])
             throw GuichetError(.publicationPending, "approved, but not published yet: \(cause); the daemon publishes it as soon as the output folder takes it",
                                userMessage: "Validé, mais pas encore déposé dans le dossier de sortie (\((error as? GuichetError)?.userMessage ?? cause)). Il le sera automatiquement.")
         }
@@ -150,10 +151,8 @@ public struct ReviewDesk: Sendable {
         } catch {
             // All of the result or none of it: the files of this attempt go, so the next one
             // (the daemon retries) does not publish them a second time as "(2)".
+            // Logged by the caller: once when approving, once per change by the daemon's retries.
             for url in written { try? FileManager.default.removeItem(at: url) }
-            logger.warning("result approved but not published yet", metadata: [
-                "guichet.job.id": "\(job.id)", "guichet.error": "\(error)",
-            ])
             throw error
         }
         let relative = published[0]

@@ -46,17 +46,10 @@ extension WebServer {
                 return try refuse(e.userMessage, .badRequest)
             }
             await limiter.recordSuccess(name: account.name)
+            context.logger.notice("password changed from the web page", metadata: ["guichet.account": "\(account.name)"])
             // setPassword ended every session of the account, this one included: a new one
             // keeps this browser signed in.
-            let now = Date()
-            let session = WebSession(token: SessionMiddleware.newToken(), accountName: account.name, csrfToken: SessionMiddleware.newToken(),
-                                     createdAt: now, expiresAt: now.addingTimeInterval(configuration.web.sessionHours * 3600))
-            try await accounts.insertSession(session)
-            context.logger.notice("password changed from the web page", metadata: ["guichet.account": "\(account.name)"])
-            var response = PageRenderer.redirect("/queue?done=password")
-            response.setCookie(Cookie(name: SessionMiddleware.sessionCookie, value: session.token, maxAge: Int(configuration.web.sessionHours * 3600),
-                                      path: "/", secure: configuration.web.secureCookies, httpOnly: true, sameSite: .strict))
-            return response
+            return try await newSession(for: account, redirectTo: "/queue?done=password")
         }
     }
 

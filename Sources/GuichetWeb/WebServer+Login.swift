@@ -47,15 +47,9 @@ extension WebServer {
                 return try refuse(texts.badCredentials, status: .unauthorized)
             }
             await limiter.recordSuccess(name: name)
-            let now = Date()
-            let session = WebSession(token: SessionMiddleware.newToken(), accountName: account.name, csrfToken: SessionMiddleware.newToken(),
-                                     createdAt: now, expiresAt: now.addingTimeInterval(configuration.web.sessionHours * 3600))
-            try await accounts.insertSession(session)
-            _ = try? await accounts.deleteExpiredSessions(now: now)
+            _ = try? await accounts.deleteExpiredSessions(now: Date())
             context.logger.info("signed in", metadata: ["guichet.account": "\(account.name)"])
-            var response = PageRenderer.redirect(next)
-            response.setCookie(Cookie(name: SessionMiddleware.sessionCookie, value: session.token, maxAge: Int(configuration.web.sessionHours * 3600),
-                                      path: "/", secure: configuration.web.secureCookies, httpOnly: true, sameSite: .strict))
+            var response = try await newSession(for: account, redirectTo: next)
             response.setCookie(Cookie(name: SessionMiddleware.loginCookie, value: "", maxAge: 0, path: "/login",
                                       secure: configuration.web.secureCookies, httpOnly: true, sameSite: .strict))
             return response
@@ -67,6 +61,18 @@ extension WebServer {
                                       secure: configuration.web.secureCookies, httpOnly: true, sameSite: .strict))
             return response
         }
+    }
+
+    /// A new session for `account` (stored as a digest), its cookie, and a redirect.
+    func newSession(for account: Account, redirectTo location: String) async throws -> Response {
+        let now = Date()
+        let session = WebSession(token: SessionMiddleware.newToken(), accountName: account.name, csrfToken: SessionMiddleware.newToken(),
+                                 createdAt: now, expiresAt: now.addingTimeInterval(configuration.web.sessionHours * 3600))
+        try await accounts.insertSession(session)
+        var response = PageRenderer.redirect(location)
+        response.setCookie(Cookie(name: SessionMiddleware.sessionCookie, value: session.token, maxAge: Int(configuration.web.sessionHours * 3600),
+                                  path: "/", secure: configuration.web.secureCookies, httpOnly: true, sameSite: .strict))
+        return response
     }
 
     /// Where to go after signing in: only a path of this site (never another host), or the queue.
