@@ -75,6 +75,9 @@ struct Review: AsyncParsableCommand {
             print("model: \(j.model ?? "-")  prompt: \(j.promptVersion ?? "-")  tokens: \(j.promptTokens) in / \(j.completionTokens) out")
             if let r = j.failureReason { print("failure: \(r)") }
             for f in j.flags { print("⚑ \(f)") }
+            for earlier in d.reviewDesk.earlierResults(of: j.id) {
+                print("earlier result, version \(earlier.version) (sent back for a re-run): \(earlier.files.map(\.path).joined(separator: ", "))")
+            }
             if !corrections.isEmpty {
                 print("\n\(corrections.count) correction(s):")
                 for c in corrections {

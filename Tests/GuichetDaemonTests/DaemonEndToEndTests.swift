@@ -43,6 +43,12 @@ import Testing
         let diff = try h.cli(["review", "show", id, "--diff"])
         #expect(diff.stdout.contains("- Le conseil a voté.") && diff.stdout.contains("+ LE CONSEIL A VOTÉ."))
         #expect(diff.stdout.contains("  ls -la"), "unchanged code is context, not a change")
+        // Sent back once with an instruction: the earlier result is kept and listed.
+        let rerun = try h.cli(["review", "rerun", id, "--by", "Camille", "--instruction", "garder les majuscules"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        try await h.wait("awaiting review again", timeout: 60) { try await h.jobs(.awaitingReview).count == 1 }
+        let again = try h.cli(["review", "show", id, "--diff"])
+        #expect(again.stdout.contains("earlier result, version 1 (sent back for a re-run): ") && again.stdout.contains("/earlier/1/Compte rendu d'Élise.en.md"), "\(again.stdout)")
         let approve = try h.cli(["review", "approve", String(id.prefix(6)), "--by", "Camille", "--comment", "ok"])
         #expect(approve.status == 0, "\(approve.stderr)")
         let published = h.output.appendingPathComponent("translate/Compte rendu d'Élise.en.md")
