@@ -13,7 +13,7 @@ public struct AnnouncementMemory: Codable, Sendable, Equatable {
         }
     }
 
-    /// By channel name (`email`, `webhook`).
+    /// By channel audience (`email a@x,b@y`, `webhook https://…`).
     public var channels: [String: Channel]
 
     public init(channels: [String: Channel] = [:]) {

@@ -55,8 +55,8 @@ public struct Announcer: Sendable {
     /// stays broken is seen in the log without one error line per poll.
     static let failureReminderEvery = 20
 
-    /// Creates an announcer that remembers what `memory` says each channel (by name) announced,
-    /// or nothing when it is nil.
+    /// Creates an announcer that remembers what `memory` says each channel (by its audience)
+    /// announced, or nothing when it is nil.
     public init(channels: [any NotificationChannel], interval: Double, pageURL: String? = nil, logger: Logger,
                 remembering memory: AnnouncementMemory? = nil) {
         self.channels = channels
@@ -64,7 +64,7 @@ public struct Announcer: Sendable {
         self.pageURL = pageURL
         self.logger = logger
         self.states = channels.map { channel in
-            guard let saved = memory?.channels[channel.name] else { return ChannelState() }
+            guard let saved = memory?.channels[channel.audience] else { return ChannelState() }
             return ChannelState(announced: Set(saved.announced), lastDigest: saved.lastDigest)
         }
     }
@@ -73,7 +73,7 @@ public struct Announcer: Sendable {
     public var memory: AnnouncementMemory {
         var out = AnnouncementMemory()
         for (index, channel) in channels.enumerated() {
-            out.channels[channel.name] = .init(announced: states[index].announced.sorted(), lastDigest: states[index].lastDigest)
+            out.channels[channel.audience] = .init(announced: states[index].announced.sorted(), lastDigest: states[index].lastDigest)
         }
         return out
     }

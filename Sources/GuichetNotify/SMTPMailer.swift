@@ -13,6 +13,7 @@ import Foundation
 public struct SMTPMailer: NotificationChannel {
     /// `email`.
     public var name: String { "email" }
+    public var audience: String { "email " + settings.to.map { $0.lowercased() }.sorted().joined(separator: ",") }
     /// The server, credentials and addresses.
     public let settings: EmailSettings
     /// The language of the digests this mailer composes.

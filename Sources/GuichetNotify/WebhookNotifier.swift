@@ -9,6 +9,7 @@ import Foundation
 public struct WebhookNotifier: NotificationChannel {
     /// `webhook`.
     public var name: String { "webhook" }
+    public var audience: String { "webhook " + settings.url }
     /// Where and how to post.
     public let settings: WebhookSettings
     private let runner = CurlRunner(label: "guichet.notify.webhook")

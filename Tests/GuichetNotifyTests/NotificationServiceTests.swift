@@ -100,6 +100,17 @@ struct NotificationServiceTests {
         }
         let json = try JSONDecoder().decode(WebhookPayload.self, from: Data(receiver.requests[1].body))
         #expect(json.count == 4 && json.newCount == 1)
+        // New recipients for the e-mail: they hear of everything that waits; the webhook,
+        // unchanged, stays quiet.
+        var changed = settings(sink: sink, receiver: receiver, interval: 0.2)
+        changed.email?.to = ["bob@example.org"]
+        try await running(NotificationService(settings: changed, source: source, logger: logs.logger(), memory: FileAnnouncementStore(url: file)), logs: logs) {
+            #expect(await eventually { sink.mails.count == 3 })
+            let polls = source.calls
+            #expect(await eventually { source.calls >= polls + 5 })
+        }
+        #expect(receiver.requests.count == 2)
+        #expect(try ParsedMail(sink.mails[2].data).body.contains("4 documents attendent votre validation"))
     }
 
     @Test("a channel failing then recovering: retried at each poll, logged once, sent once back")
