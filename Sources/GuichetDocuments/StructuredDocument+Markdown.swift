@@ -42,7 +42,15 @@ extension StructuredDocument {
 
     /// One line, Markdown-significant characters at the start neutralised.
     static func inline(_ s: String) -> String {
-        s.split(whereSeparator: \.isNewline).joined(separator: " ")
+        // Most texts have no line break: found from the bytes (\n \v \f \r, U+0085 as C2 85,
+        // U+2028/2029 as E2 80 A8/A9) without walking the Characters.
+        var mayBreak = false
+        for b in s.utf8 where (0x0A...0x0D).contains(b) || b == 0x85 || b == 0xA8 || b == 0xA9 {
+            mayBreak = true
+            break
+        }
+        guard mayBreak else { return s }
+        return s.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     static func escapeBlockStart(_ s: String) -> String {

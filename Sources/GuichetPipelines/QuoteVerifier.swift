@@ -210,6 +210,19 @@ struct QuoteVerifier: Sendable {
     static func normalize(_ s: String, _ emit: (Character, Int) -> Void) {
         var placeholder = false
         for (i, original) in s.enumerated() {
+            // Most characters are ASCII: decided from the byte, without comparing Characters
+            // (each `==` on a Character is a string comparison).
+            if let a = original.asciiValue {
+                if placeholder { continue }
+                switch a {
+                case 0x2A, 0x5F, 0x5C: continue  // * _ \ (Markdown emphasis and escapes)
+                case 0x60: emit("'", i)  // `
+                case 0x41...0x5A: emit(Character(Unicode.Scalar(a + 32)), i)
+                case 0x09...0x0D, 0x20: emit(" ", i)
+                default: emit(original, i)
+                }
+                continue
+            }
             if original == "⟦" { placeholder = true; continue }
             if placeholder { if original == "⟧" { placeholder = false }; continue }
             switch original {

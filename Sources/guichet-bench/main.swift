@@ -253,7 +253,8 @@ func swotRun(_ pdfURL: URL, consolidating: Bool) async throws {
         }
         // Quote the excerpt's first words, so verification has real work to do.
         let excerpt = t.components(separatedBy: "Excerpt:\n").last ?? ""
-        let words = excerpt.split(whereSeparator: \.isWhitespace).prefix(8).joined(separator: " ")
+        // The first words only: the fake model must not spend the machine's CPU on the whole prompt.
+        let words = excerpt.prefix(300).split(whereSeparator: \.isWhitespace).prefix(8).joined(separator: " ")
             .replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "\"", with: "")
         guard consolidating else {
             return .chat(content: #"{"items": [{"category": "strength", "statement": "Point \#(r.index % 7)", "quote": "\#(words)"}]}"#, delay: latency)

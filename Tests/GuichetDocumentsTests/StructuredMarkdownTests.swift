@@ -37,6 +37,18 @@ struct StructuredMarkdownTests {
         #expect(kinds == ["h1", "p", "ol0", "ol0", "ul1", "h2", "p", "p", "p", "table", "code", "p"])
     }
 
+    /// A line break inside a block's text (any of Unicode's) becomes a space: a paragraph or
+    /// a heading stays one Markdown line.
+    @Test func lineBreaksInsideABlockBecomeSpaces() {
+        for br in ["\n", "\r\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"] {
+            let doc = StructuredDocument(blocks: [.heading(level: 2, text: "Titre\(br)suite", page: nil),
+                                                  .paragraph(text: "un\(br)deux", page: nil)])
+            #expect(doc.markdown() == "## Titre suite\n\nun deux\n", "\(br.unicodeScalars.map { $0.value })")
+        }
+        // No break: the text is kept as it is, accents and all.
+        #expect(StructuredDocument(blocks: [.paragraph(text: "Élément¨ «ok» — fin", page: nil)]).markdown() == "Élément¨ «ok» — fin\n")
+    }
+
     @Test func pageMarkersAndCodeNeverReachTheModel() throws {
         let md = sample.markdown()
         let doc = try TextDocument(format: .markdown, text: md)

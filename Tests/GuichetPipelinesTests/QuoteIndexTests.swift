@@ -144,6 +144,16 @@ import Testing
         #expect(checked > 200)
     }
 
+    /// What the check ignores: case, emphasis and escapes, the kind of apostrophe, quotation
+    /// mark, dash and blank, and formatting placeholders; each character keeps its offset.
+    @Test func normalisationAndOffsets() {
+        let s = "L’*État* \\_Fait_ `x`\tA\r\nB ⟦1⟧Z – « Ω »"
+        #expect(String(QuoteVerifier.normalize(s)) == "l'état fait 'x' a b z - \" ω \"")
+        var offsets: [Int] = []
+        QuoteVerifier.normalize("A*b") { _, i in offsets.append(i) }
+        #expect(offsets == [0, 2])
+    }
+
     @Test func shortPartsCommonGramsAndRareCharacters() {
         let source = """
             <!-- page 1 -->
