@@ -17,6 +17,10 @@ public struct JobFilter: Sendable, Equatable {
         self.offset = offset
         self.unpublished = unpublished
     }
+
+    /// Approved jobs whose result is not in `Output/` yet (a full or unreachable folder, or a
+    /// crash between the decision and the write).
+    public static let awaitingPublication = JobFilter(states: [.approved], unpublished: true)
 }
 
 /// The job store: the one place where jobs, chunks and the audit trail live.

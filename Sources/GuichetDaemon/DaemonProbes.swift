@@ -43,7 +43,7 @@ public struct DaemonProbes: WebProbes {
             registry.makeGauge(name: "guichet_queue_depth").set(Double((counts[.queued] ?? 0) + (counts[.processing] ?? 0)))
             registry.makeGauge(name: "guichet_review_queue_depth").set(Double(counts[.awaitingReview] ?? 0))
         }
-        if let waiting = try? await store.countJobs(matching: JobFilter(states: [.approved], unpublished: true)) {
+        if let waiting = try? await store.countJobs(matching: .awaitingPublication) {
             // Approved but not yet in Output/ (full or unreachable): worth an alert when it stays above 0.
             registry.makeGauge(name: "guichet_publications_pending").set(Double(waiting))
         }

@@ -116,7 +116,7 @@ public final class SystemdNotifier: Service, CustomStringConvertible, @unchecked
         var parts: [String] = []
         if let note = noteLock.withLock({ note }) { parts.append(note) }
         if let low = diskPressure?() { parts.append("NOT TAKING FILES (disk space low: \(low))") }
-        let unpublished = try await store.countJobs(matching: JobFilter(states: [.approved], unpublished: true))
+        let unpublished = try await store.countJobs(matching: .awaitingPublication)
         if unpublished > 0 { parts.append("\(unpublished) APPROVED RESULT(S) NOT YET IN OUTPUT (full or unreachable; retried)") }
         return (parts + [counts]).joined(separator: "; ")
     }

@@ -168,7 +168,7 @@ public struct ReviewDesk: Sendable {
     @discardableResult
     public func publishPending() async throws -> (published: Int, waiting: Int) {
         var n = 0, waiting = 0
-        for job in try await store.jobs(matching: JobFilter(states: [.approved], unpublished: true)) where job.outputPath == nil {
+        for job in try await store.jobs(matching: .awaitingPublication) where job.outputPath == nil {
             do {
                 _ = try await publish(job)
                 n += 1
